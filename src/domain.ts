@@ -1,0 +1,119 @@
+/**
+ * The shapes every stage shares. Plain data only: these cross activity boundaries,
+ * land in the store and are read by workflow code, so they carry no behaviour.
+ */
+
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** A JSON Schema as an MCP server declares it; kept loose on purpose. */
+export type JsonSchema = { [key: string]: unknown };
+
+export interface ToolAnnotations {
+  title?: string;
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/** One MCP tool as discovered, before any judgement. */
+export interface ToolDefinition {
+  /** The tool's own name on its server. */
+  name: string;
+  description: string;
+  inputSchema: JsonSchema;
+  outputSchema?: JsonSchema;
+  annotations?: ToolAnnotations;
+}
+
+export interface DiscoveredTool extends ToolDefinition {
+  usable: boolean;
+  /** Why an unusable tool was skipped, phrased for a person. */
+  skipReason?: string;
+}
+
+export type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
+
+/**
+ * A leaf of a tool's input or output, addressed by a path such as `entities[].name`
+ * (`[]` stands for "every element of the array"; the root is the empty string).
+ */
+export interface FieldDescriptor {
+  path: string;
+  type: FieldType;
+  description?: string;
+  /** Inputs only: whether the parameter (and its ancestors) are required. */
+  required?: boolean;
+  enum?: JsonPrimitive[];
+  /** Outputs learned from a probe call: one value actually seen there. */
+  example?: JsonValue;
+}
+
+/** What the graph stage knows of one tool: its schema leaves and the fields its output really has. */
+export interface ToolProfile {
+  name: string;
+  description: string;
+  inputs: FieldDescriptor[];
+  outputs: FieldDescriptor[];
+  annotations?: ToolAnnotations;
+}
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** "Input parameter `input` of the edge's target can take the value of output field `output` of its source." */
+export interface ParameterMapping {
+  input: string;
+  output: string;
+  score: number;
+}
+
+export interface ToolEdge {
+  from: string;
+  to: string;
+  confidence: Confidence;
+  mappings: ParameterMapping[];
+  /** Which judge decided, and why, for the record. */
+  judge: string;
+  reason: string;
+}
+
+export type SubDagShape = 'single' | 'chain' | 'fan-out' | 'fan-in' | 'mixed';
+
+/** A small connected piece of the tool graph chosen for one exploration. */
+export interface SubDag {
+  index: number;
+  /** Stable identity of the tool set and edges, used to refuse duplicates. */
+  key: string;
+  /** Tools in a topological order: every edge goes from an earlier to a later tool. */
+  tools: string[];
+  edges: Array<Pick<ToolEdge, 'from' | 'to' | 'confidence' | 'mappings'>>;
+  shape: SubDagShape;
+}
+
+/** How a call failed, if it did. Servers report errors three ways; the rest are ours. */
+export type CallErrorKind = 'is-error' | 'mcp-error' | 'failure-in-result' | 'timeout' | 'transport';
+
+/** "Argument `argument` took `value`, found at `outputPath` of the output of step `fromStep`." */
+export interface CallLink {
+  argument: string;
+  fromStep: number;
+  outputPath: string;
+  value: JsonValue;
+}
+
+export interface RecordedCall {
+  runId: string;
+  subDagIndex: number;
+  step: number;
+  tool: string;
+  arguments: JsonObject;
+  /** The raw MCP result (content, structuredContent, isError) or the error thrown. */
+  result: JsonValue;
+  isError: boolean;
+  errorKind?: CallErrorKind;
+  latencyMs: number;
+  links: CallLink[];
+  planner: string;
+}
