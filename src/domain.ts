@@ -103,10 +103,15 @@ export interface CallLink {
   value: JsonValue;
 }
 
+/** Setup calls seed a fresh sandbox's state; exploration calls are the sub-DAG's own. */
+export type CallPhase = 'setup' | 'explore';
+
 export interface RecordedCall {
   runId: string;
   subDagIndex: number;
+  /** 0, 1, 2… within the episode, setup calls first. */
   step: number;
+  phase: CallPhase;
   tool: string;
   arguments: JsonObject;
   /** The raw MCP result (content, structuredContent, isError) or the error thrown. */

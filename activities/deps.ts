@@ -1,0 +1,16 @@
+import type { EdgeJudge } from '../src/graph/edge-judge.js';
+import type { Planner } from '../src/explore/planner.js';
+import type { Store } from '../src/store/store.js';
+
+/** What every activity is built from; the worker makes one set, tests make their own. */
+export interface ActivityDeps {
+  store: Store;
+  planner: Planner;
+  /** Decides the tool graph's edges among the pre-filtered candidate pairs. */
+  edgeJudge: EdgeJudge;
+  /** Where each episode's sandbox directory is made. */
+  sandboxRoot: string;
+  projectRoot: string;
+  /** The environment `${env:NAME}` placeholders read from. */
+  env: NodeJS.ProcessEnv;
+}

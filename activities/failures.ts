@@ -1,0 +1,30 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { ServerLaunchError, SpecError } from '../src/mcp/errors.js';
+import { failureTypes } from '../workflows/api.js';
+
+/**
+ * Turns domain errors into Temporal failures: bad input and servers that cannot start are
+ * non-retryable (no retry can fix them, and the message says what will); everything else retries.
+ */
+export function toFailure(error: unknown): unknown {
+  if (error instanceof SpecError) {
+    return ApplicationFailure.create({ type: failureTypes.invalidInput, message: error.message, nonRetryable: true, cause: error });
+  }
+  if (error instanceof ServerLaunchError) {
+    return ApplicationFailure.create({
+      type: failureTypes.serverLaunch,
+      message: error.message,
+      nonRetryable: !error.retryable,
+      cause: error,
+    });
+  }
+  return error;
+}
+
+export async function withFailureMapping<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toFailure(error);
+  }
+}

@@ -1,0 +1,25 @@
+import type { ActivityDeps } from './deps.js';
+import { discoverToolsActivity } from './discover.js';
+import { explorationStatusActivity } from './exploration-status.js';
+import { exploreEpisodeActivity } from './explore.js';
+import { prepareRunActivity } from './prepare-run.js';
+import { sampleSubDagsActivity } from './sample.js';
+import { summarizeRunActivity } from './summarize.js';
+import { buildToolGraphActivity } from './tool-graph.js';
+
+export type { ActivityDeps } from './deps.js';
+
+/** Every activity, built from one set of dependencies (store, planner, judge, sandbox root). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    prepareRun: prepareRunActivity(deps),
+    discoverTools: discoverToolsActivity(deps),
+    buildToolGraph: buildToolGraphActivity(deps),
+    sampleSubDags: sampleSubDagsActivity(deps),
+    explorationStatus: explorationStatusActivity(deps),
+    exploreEpisode: exploreEpisodeActivity(deps),
+    summarizeRun: summarizeRunActivity(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

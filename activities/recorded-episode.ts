@@ -1,0 +1,64 @@
+import { Context } from '@temporalio/activity';
+import type { SubDag } from '../src/domain.js';
+import { runEpisode, type EpisodeCheckpoint, type EpisodeSummary } from '../src/explore/run-episode.js';
+import { prepareSandbox } from '../src/mcp/sandbox.js';
+import { openSession } from '../src/mcp/session.js';
+import type { ServerSpec } from '../src/mcp/spec.js';
+import type { ActivityDeps } from './deps.js';
+
+const HEARTBEAT_EVERY_MS = 2_000;
+
+/**
+ * Runs an episode inside an activity: a sandbox per (run, sub-DAG), a heartbeat carrying the next
+ * step, and the episode marked done in the store once every call is recorded. A retry after a crash
+ * resumes after the last recorded call (the store is the source of truth; the heartbeat says where).
+ */
+export async function runRecordedEpisode(
+  deps: ActivityDeps,
+  runId: string,
+  spec: ServerSpec,
+  subDag: SubDag,
+): Promise<EpisodeSummary> {
+  const context = Context.current();
+  let checkpoint: EpisodeCheckpoint = context.info.heartbeatDetails ?? { nextStep: 0 };
+  if (context.info.attempt > 1) context.log.info('resuming episode', { subDagIndex: subDag.index, ...checkpoint });
+  // Heartbeat on a timer too: one slow call must not look like a dead worker.
+  const timer = setInterval(() => context.heartbeat(checkpoint), HEARTBEAT_EVERY_MS);
+  try {
+    const tools = new Map((await deps.store.listTools(runId)).map((t) => [t.name, t]));
+    const summary = await runEpisode(
+      {
+        runId,
+        subDagIndex: subDag.index,
+        subDag,
+        tools,
+        setup: spec.setup ?? [],
+        hints: spec.argumentHints ?? {},
+        callTimeoutMs: spec.callTimeoutMs,
+        seed: runId,
+      },
+      {
+        store: deps.store,
+        planner: deps.planner,
+        openSession: async (resumed) => {
+          const sandboxDir = await prepareSandbox(deps.sandboxRoot, runId, episodeKey(subDag.index), { reuse: resumed });
+          const session = await openSession(spec, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env });
+          return { session, sandboxDir };
+        },
+        onRecorded: (next) => {
+          checkpoint = next;
+          context.heartbeat(next);
+        },
+      },
+    );
+    await deps.store.saveEpisode({ runId, subDagIndex: subDag.index, status: 'done', planner: deps.planner.name, ...summary });
+    return summary;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** The probe episode that learns the tools' outputs has index -1; sub-DAGs count from 0. */
+function episodeKey(index: number): string {
+  return index < 0 ? 'probe' : `sub-dag-${index}`;
+}

@@ -1,0 +1,35 @@
+import { candidatePairs } from '../src/graph/edge-judge.js';
+import { PROBE_INDEX, probeSubDag, profileTools } from '../src/explore/probe.js';
+import type { ActivityDeps } from './deps.js';
+import { withFailureMapping } from './failures.js';
+import { runRecordedEpisode } from './recorded-episode.js';
+import { loadRun } from './run-context.js';
+
+export interface GraphCounts {
+  edges: number;
+  high: number;
+  medium: number;
+  low: number;
+}
+
+/**
+ * Builds the tool graph: probes every tool once in a sandbox (most tools declare no output schema,
+ * so their real output is the only way to learn its fields), then lets the judge decide the edges
+ * among the pre-filtered candidate pairs.
+ */
+export function buildToolGraphActivity(deps: ActivityDeps) {
+  return async function buildToolGraph(input: { runId: string; seed: number }): Promise<GraphCounts> {
+    return withFailureMapping(async () => {
+      const { spec } = await loadRun(deps, input.runId);
+      const tools = await deps.store.listTools(input.runId);
+      const probed = await deps.store.getEpisode(input.runId, PROBE_INDEX);
+      if (probed?.status !== 'done') await runRecordedEpisode(deps, input.runId, spec, probeSubDag(tools));
+      const profiles = profileTools(tools, await deps.store.listCalls(input.runId, PROBE_INDEX));
+      const edges = await deps.edgeJudge.judge(candidatePairs(profiles));
+      await deps.store.saveProfiles(input.runId, profiles);
+      await deps.store.saveEdges(input.runId, edges);
+      const count = (confidence: string) => edges.filter((e) => e.confidence === confidence).length;
+      return { edges: edges.length, high: count('high'), medium: count('medium'), low: count('low') };
+    });
+  };
+}

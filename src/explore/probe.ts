@@ -1,0 +1,55 @@
+import type { DiscoveredTool, RecordedCall, SubDag, ToolProfile } from '../domain.js';
+import { inputFields, outputFieldsFromSchema, outputFieldsFromValue } from '../graph/schema-fields.js';
+import { outputValue } from '../mcp/output.js';
+
+/** The index of the probe episode: one call of every tool, to learn what outputs really contain. */
+export const PROBE_INDEX = -1;
+
+/**
+ * The probe calls every usable tool once, in an order that lets earlier outputs feed later inputs
+ * (tools needing fewer inputs first) and keeps destructive tools for last, so they do not wipe the
+ * state the others read.
+ */
+export function probeSubDag(tools: DiscoveredTool[]): SubDag {
+  const order = tools
+    .filter((t) => t.usable)
+    .map((t) => ({ name: t.name, destructive: t.annotations?.destructiveHint === true, required: requiredCount(t) }))
+    .sort((a, b) => Number(a.destructive) - Number(b.destructive) || a.required - b.required || a.name.localeCompare(b.name))
+    .map((t) => t.name);
+  return { index: PROBE_INDEX, key: 'probe', tools: order, edges: [], shape: order.length === 1 ? 'single' : 'chain' };
+}
+
+/** A tool's inputs from its schema; its outputs from the declared schema and what its probe call returned. */
+export function profileTools(tools: DiscoveredTool[], probeCalls: RecordedCall[]): ToolProfile[] {
+  return tools
+    .filter((t) => t.usable)
+    .map((tool) => {
+      const observed = probeCalls.filter((c) => c.tool === tool.name && c.phase === 'explore' && !c.isError);
+      const outputs = [
+        ...(tool.outputSchema ? outputFieldsFromSchema(tool.outputSchema) : []),
+        ...observed.flatMap((c) => outputFieldsFromValue(outputValue(c.result))),
+      ];
+      return {
+        name: tool.name,
+        description: tool.description,
+        inputs: inputFields(tool.inputSchema),
+        outputs: mergeByPath(outputs),
+        ...(tool.annotations ? { annotations: tool.annotations } : {}),
+      };
+    });
+}
+
+/** One descriptor per path: the declared one, with an observed example where there is one. */
+function mergeByPath(fields: ToolProfile['outputs']): ToolProfile['outputs'] {
+  const byPath = new Map<string, ToolProfile['outputs'][number]>();
+  for (const field of fields) {
+    const known = byPath.get(field.path);
+    byPath.set(field.path, known ? { ...known, ...(known.example === undefined && field.example !== undefined ? { example: field.example } : {}) } : field);
+  }
+  return [...byPath.values()];
+}
+
+function requiredCount(tool: DiscoveredTool): number {
+  const required = tool.inputSchema.required;
+  return Array.isArray(required) ? required.length : 0;
+}

@@ -1,0 +1,126 @@
+import type { CallErrorKind, JsonObject, JsonValue, RecordedCall, SubDag, ToolDefinition } from '../domain.js';
+import type { Store } from '../store/store.js';
+import { outputValue } from '../mcp/output.js';
+import type { IncomingMapping, Planner } from './planner.js';
+import { withPlaceholder, withSandbox } from './sandbox-paths.js';
+
+/** What the episode needs of a live server connection (see mcp/session.ts). */
+export interface EpisodeSession {
+  call(tool: string, args: JsonObject, options?: { timeoutMs?: number }): Promise<{
+    result: JsonValue;
+    isError: boolean;
+    errorKind?: CallErrorKind;
+    latencyMs: number;
+  }>;
+  close(): Promise<void>;
+}
+
+export interface EpisodePlan {
+  runId: string;
+  subDagIndex: number;
+  subDag: SubDag;
+  tools: ReadonlyMap<string, ToolDefinition>;
+  setup: ReadonlyArray<{ tool: string; arguments?: JsonObject }>;
+  hints: Record<string, JsonValue[]>;
+  callTimeoutMs: number;
+  seed: string;
+}
+
+export interface EpisodeDeps {
+  store: Store;
+  planner: Planner;
+  /** Opens the server on the episode's sandbox; `resumed` keeps the state earlier calls left there. */
+  openSession(resumed: boolean): Promise<{ session: EpisodeSession; sandboxDir: string }>;
+  /** Called after every recorded call: the activity turns it into a heartbeat with this checkpoint. */
+  onRecorded?(checkpoint: EpisodeCheckpoint): void;
+}
+
+export interface EpisodeCheckpoint {
+  nextStep: number;
+}
+
+export interface EpisodeSummary {
+  calls: number;
+  errors: number;
+  linkedCalls: number;
+}
+
+/** The server connection dropped mid-call: retrying the episode resumes at this step on a new process. */
+export class SessionLostError extends Error {
+  override readonly name = 'SessionLostError';
+  constructor(readonly tool: string, readonly step: number, detail: string) {
+    super(`the server connection was lost while calling ${tool} (step ${step}): ${detail}`);
+  }
+}
+
+/**
+ * Runs one episode: the spec's setup calls, then one planned call per sub-DAG tool, each recorded
+ * before the next starts. Steps already in the store (an earlier attempt that crashed) are skipped,
+ * and the sandbox they changed is kept, so a retry continues where the last attempt stopped.
+ */
+export async function runEpisode(plan: EpisodePlan, deps: EpisodeDeps): Promise<EpisodeSummary> {
+  const recorded = await deps.store.listCalls(plan.runId, plan.subDagIndex);
+  const steps = [
+    ...plan.setup.map((call) => ({ phase: 'setup' as const, tool: call.tool, fixed: call.arguments ?? {} })),
+    ...plan.subDag.tools.map((tool) => ({ phase: 'explore' as const, tool, fixed: undefined })),
+  ];
+  let { session, sandboxDir } = await deps.openSession(recorded.length > 0);
+  try {
+    for (let step = recorded.length; step < steps.length; step++) {
+      const { phase, tool, fixed } = steps[step]!;
+      const planned = fixed
+        ? { arguments: fixed, links: [] }
+        : await deps.planner.planCall({
+            tool,
+            description: plan.tools.get(tool)?.description ?? '',
+            inputSchema: plan.tools.get(tool)?.inputSchema ?? { type: 'object' },
+            incoming: incomingMappings(plan.subDag, tool),
+            earlier: recorded.filter((c) => c.phase === 'explore').map((c) => ({
+              step: c.step, tool: c.tool, output: outputValue(c.result), isError: c.isError,
+            })),
+            hints: plan.hints,
+            seed: `${plan.seed}/${plan.subDagIndex}/${step}`,
+          });
+      const outcome = await session.call(tool, withSandbox(planned.arguments, sandboxDir), { timeoutMs: plan.callTimeoutMs });
+      if (outcome.errorKind === 'transport') throw new SessionLostError(tool, step, JSON.stringify(outcome.result));
+      const call: RecordedCall = {
+        runId: plan.runId,
+        subDagIndex: plan.subDagIndex,
+        step,
+        phase,
+        tool,
+        arguments: planned.arguments,
+        result: withPlaceholder(outcome.result, sandboxDir),
+        isError: outcome.isError,
+        ...(outcome.errorKind ? { errorKind: outcome.errorKind } : {}),
+        latencyMs: outcome.latencyMs,
+        links: planned.links,
+        planner: fixed ? 'setup' : deps.planner.name,
+      };
+      await deps.store.recordCall(call);
+      recorded.push(call);
+      deps.onRecorded?.({ nextStep: step + 1 });
+      if (outcome.errorKind === 'timeout') {
+        // A server that let a call time out may be wedged: later steps get a fresh process on the same state.
+        await session.close();
+        ({ session, sandboxDir } = await deps.openSession(true));
+      }
+    }
+  } finally {
+    await session.close();
+  }
+  return summarize(recorded);
+}
+
+function incomingMappings(subDag: SubDag, tool: string): IncomingMapping[] {
+  return subDag.edges.filter((e) => e.to === tool).flatMap((e) => e.mappings.map((m) => ({ ...m, from: e.from })));
+}
+
+export function summarize(calls: RecordedCall[]): EpisodeSummary {
+  const explored = calls.filter((c) => c.phase === 'explore');
+  return {
+    calls: explored.length,
+    errors: explored.filter((c) => c.isError).length,
+    linkedCalls: explored.filter((c) => c.links.length > 0).length,
+  };
+}

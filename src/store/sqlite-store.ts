@@ -1,0 +1,196 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DiscoveredTool, RecordedCall, SubDag, ToolEdge, ToolProfile } from '../domain.js';
+import { SCHEMA } from './schema.js';
+import type { EpisodeRecord, RunRecord, Store } from './store.js';
+
+const json = (value: unknown): string => JSON.stringify(value);
+const parse = <T>(text: string): T => JSON.parse(text) as T;
+
+/**
+ * The embedded store: one SQLite file that several worker processes share (WAL mode, and a busy
+ * timeout so that a writer briefly holding the lock delays other writers instead of failing them).
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+
+  constructor(readonly location: string) {
+    if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+    this.db = new Database(location);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+  }
+
+  async saveRun(run: RunRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO runs (run_id, server_name, spec_json, options_json, planner) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (run_id) DO UPDATE SET server_name = excluded.server_name, spec_json = excluded.spec_json,
+           options_json = excluded.options_json, planner = excluded.planner`,
+      )
+      .run(run.runId, run.serverName, json(run.spec), json(run.options), run.planner);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as RunRow | undefined;
+    return row && {
+      runId: row.run_id,
+      serverName: row.server_name,
+      spec: parse(row.spec_json),
+      options: parse(row.options_json),
+      planner: row.planner,
+    };
+  }
+
+  async saveTools(runId: string, tools: DiscoveredTool[]): Promise<void> {
+    const insert = this.db.prepare(
+      'INSERT OR REPLACE INTO tools (run_id, name, tool_json, usable, skip_reason) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM tools WHERE run_id = ?').run(runId);
+      for (const tool of tools) insert.run(runId, tool.name, json(tool), tool.usable ? 1 : 0, tool.skipReason ?? null);
+    })();
+  }
+
+  async listTools(runId: string): Promise<DiscoveredTool[]> {
+    return this.jsonColumn<DiscoveredTool>('SELECT tool_json AS j FROM tools WHERE run_id = ? ORDER BY name', runId);
+  }
+
+  async saveProfiles(runId: string, profiles: ToolProfile[]): Promise<void> {
+    const insert = this.db.prepare('INSERT OR REPLACE INTO tool_profiles (run_id, name, profile_json) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM tool_profiles WHERE run_id = ?').run(runId);
+      for (const profile of profiles) insert.run(runId, profile.name, json(profile));
+    })();
+  }
+
+  async listProfiles(runId: string): Promise<ToolProfile[]> {
+    return this.jsonColumn<ToolProfile>('SELECT profile_json AS j FROM tool_profiles WHERE run_id = ? ORDER BY name', runId);
+  }
+
+  async saveEdges(runId: string, edges: ToolEdge[]): Promise<void> {
+    const insert = this.db.prepare(
+      'INSERT OR REPLACE INTO edges (run_id, from_tool, to_tool, confidence, edge_json) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM edges WHERE run_id = ?').run(runId);
+      for (const edge of edges) insert.run(runId, edge.from, edge.to, edge.confidence, json(edge));
+    })();
+  }
+
+  async listEdges(runId: string): Promise<ToolEdge[]> {
+    return this.jsonColumn<ToolEdge>('SELECT edge_json AS j FROM edges WHERE run_id = ? ORDER BY from_tool, to_tool', runId);
+  }
+
+  async saveSubDags(runId: string, subDags: SubDag[]): Promise<void> {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO sub_dags (run_id, idx, key, sub_dag_json) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const subDag of subDags) insert.run(runId, subDag.index, subDag.key, json(subDag));
+    })();
+  }
+
+  async listSubDags(runId: string): Promise<SubDag[]> {
+    return this.jsonColumn<SubDag>('SELECT sub_dag_json AS j FROM sub_dags WHERE run_id = ? ORDER BY idx', runId);
+  }
+
+  async getSubDag(runId: string, index: number): Promise<SubDag | undefined> {
+    const row = this.db.prepare('SELECT sub_dag_json AS j FROM sub_dags WHERE run_id = ? AND idx = ?').get(runId, index) as
+      | { j: string }
+      | undefined;
+    return row && parse<SubDag>(row.j);
+  }
+
+  async recordCall(call: RecordedCall): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO calls (run_id, sub_dag_idx, step, phase, tool, arguments_json, result_json, is_error,
+           error_kind, latency_ms, links_json, planner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        call.runId, call.subDagIndex, call.step, call.phase, call.tool, json(call.arguments), json(call.result),
+        call.isError ? 1 : 0, call.errorKind ?? null, call.latencyMs, json(call.links), call.planner,
+      );
+    return result.changes === 1;
+  }
+
+  async listCalls(runId: string, subDagIndex?: number): Promise<RecordedCall[]> {
+    const rows = (subDagIndex === undefined
+      ? this.db.prepare('SELECT * FROM calls WHERE run_id = ? ORDER BY sub_dag_idx, step').all(runId)
+      : this.db.prepare('SELECT * FROM calls WHERE run_id = ? AND sub_dag_idx = ? ORDER BY step').all(runId, subDagIndex)) as CallRow[];
+    return rows.map(callFromRow);
+  }
+
+  async saveEpisode(episode: EpisodeRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO episodes (run_id, sub_dag_idx, status, planner, calls, errors, linked_calls, error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(episode.runId, episode.subDagIndex, episode.status, episode.planner, episode.calls, episode.errors,
+        episode.linkedCalls, episode.error ?? null);
+  }
+
+  async getEpisode(runId: string, subDagIndex: number): Promise<EpisodeRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM episodes WHERE run_id = ? AND sub_dag_idx = ?').get(runId, subDagIndex) as
+      | EpisodeRow
+      | undefined;
+    return row && episodeFromRow(row);
+  }
+
+  async listEpisodes(runId: string): Promise<EpisodeRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM episodes WHERE run_id = ? ORDER BY sub_dag_idx').all(runId) as EpisodeRow[];
+    return rows.map(episodeFromRow);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private jsonColumn<T>(sql: string, ...params: unknown[]): T[] {
+    return (this.db.prepare(sql).all(...params) as Array<{ j: string }>).map((row) => parse<T>(row.j));
+  }
+}
+
+interface RunRow { run_id: string; server_name: string; spec_json: string; options_json: string; planner: string }
+interface CallRow {
+  run_id: string; sub_dag_idx: number; step: number; phase: RecordedCall['phase']; tool: string; arguments_json: string;
+  result_json: string; is_error: number; error_kind: RecordedCall['errorKind'] | null; latency_ms: number;
+  links_json: string; planner: string;
+}
+interface EpisodeRow {
+  run_id: string; sub_dag_idx: number; status: EpisodeRecord['status']; planner: string; calls: number; errors: number;
+  linked_calls: number; error: string | null;
+}
+
+function callFromRow(row: CallRow): RecordedCall {
+  return {
+    runId: row.run_id,
+    subDagIndex: row.sub_dag_idx,
+    step: row.step,
+    phase: row.phase,
+    tool: row.tool,
+    arguments: parse(row.arguments_json),
+    result: parse(row.result_json),
+    isError: row.is_error === 1,
+    ...(row.error_kind ? { errorKind: row.error_kind } : {}),
+    latencyMs: row.latency_ms,
+    links: parse(row.links_json),
+    planner: row.planner,
+  };
+}
+
+function episodeFromRow(row: EpisodeRow): EpisodeRecord {
+  return {
+    runId: row.run_id,
+    subDagIndex: row.sub_dag_idx,
+    status: row.status,
+    planner: row.planner,
+    calls: row.calls,
+    errors: row.errors,
+    linkedCalls: row.linked_calls,
+    ...(row.error ? { error: row.error } : {}),
+  };
+}

@@ -1,0 +1,61 @@
+import type { DiscoveredTool, RecordedCall, SubDag, ToolEdge, ToolProfile, JsonValue } from '../domain.js';
+
+/** One generation run: the workflow ID is its key, so a run started again under the same ID resumes. */
+export interface RunRecord {
+  runId: string;
+  serverName: string;
+  /** The server spec as the user gave it (placeholders unresolved, so no secret is stored). */
+  spec: JsonValue;
+  /** The run's options (sub-DAG count, seed, planner…). */
+  options: JsonValue;
+  planner: string;
+}
+
+export type EpisodeStatus = 'running' | 'done' | 'failed';
+
+export interface EpisodeRecord {
+  runId: string;
+  subDagIndex: number;
+  status: EpisodeStatus;
+  planner: string;
+  calls: number;
+  errors: number;
+  /** Calls with at least one argument taken from an earlier output. */
+  linkedCalls: number;
+  error?: string;
+}
+
+/**
+ * Everything a run records. Every write is idempotent: writing the same key twice keeps one row,
+ * so an activity retried after a crash never duplicates what it already recorded.
+ * Asynchronous so that a shared database can stand behind it later.
+ */
+export interface Store {
+  readonly location: string;
+  saveRun(run: RunRecord): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+
+  saveTools(runId: string, tools: DiscoveredTool[]): Promise<void>;
+  listTools(runId: string): Promise<DiscoveredTool[]>;
+
+  saveProfiles(runId: string, profiles: ToolProfile[]): Promise<void>;
+  listProfiles(runId: string): Promise<ToolProfile[]>;
+
+  saveEdges(runId: string, edges: ToolEdge[]): Promise<void>;
+  listEdges(runId: string): Promise<ToolEdge[]>;
+
+  /** Keeps sub-DAGs already stored under the same index: sampling again never reshuffles a run. */
+  saveSubDags(runId: string, subDags: SubDag[]): Promise<void>;
+  listSubDags(runId: string): Promise<SubDag[]>;
+  getSubDag(runId: string, index: number): Promise<SubDag | undefined>;
+
+  /** Returns false when this (run, sub-DAG, step) was already recorded. */
+  recordCall(call: RecordedCall): Promise<boolean>;
+  listCalls(runId: string, subDagIndex?: number): Promise<RecordedCall[]>;
+
+  saveEpisode(episode: EpisodeRecord): Promise<void>;
+  getEpisode(runId: string, subDagIndex: number): Promise<EpisodeRecord | undefined>;
+  listEpisodes(runId: string): Promise<EpisodeRecord[]>;
+
+  close(): Promise<void>;
+}

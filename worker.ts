@@ -1,0 +1,77 @@
+/**
+ * The FireFly worker: one process serving the workflows and activities on the `firefly` task queue.
+ * Run it with `npm run worker`; SIGINT or SIGTERM lets in-flight activities finish (within a grace
+ * time) before it exits, and whatever they had not finished is retried on another worker.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import { createActivities } from './activities/index.js';
+import { PROJECT_ROOT, runtimeConfig, type RuntimeConfig } from './src/config.js';
+import { OfflinePlanner } from './src/explore/offline-planner.js';
+import { OfflineEdgeJudge } from './src/graph/offline-judge.js';
+import { SqliteStore } from './src/store/sqlite-store.js';
+import type { Store } from './src/store/store.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+export interface FireflyWorker {
+  worker: Worker;
+  store: Store;
+  /** Stops polling, waits for in-flight work (within the grace time), closes the store and connection. */
+  shutdown(): Promise<void>;
+  /** Resolves when the worker has stopped, however it was stopped. */
+  done: Promise<void>;
+}
+
+/** Builds a worker from a runtime config; tests pass a prebuilt workflow bundle and their own task queue. */
+export async function createFireflyWorker(
+  config: RuntimeConfig,
+  extra: Partial<Pick<WorkerOptions, 'workflowBundle' | 'activities'>> = {},
+): Promise<FireflyWorker> {
+  const store = new SqliteStore(config.storePath);
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const activities = createActivities({
+    store,
+    planner: new OfflinePlanner(),
+    edgeJudge: new OfflineEdgeJudge(),
+    sandboxRoot: config.sandboxRoot,
+    projectRoot: PROJECT_ROOT,
+    env: process.env,
+  });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
+    ...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: { ...activities, ...extra.activities },
+    shutdownGraceTime: '10 seconds',
+  });
+  const done = worker.run().finally(async () => {
+    await store.close();
+    await connection.close();
+  });
+  return {
+    worker,
+    store,
+    done,
+    shutdown: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = runtimeConfig();
+  const { done } = await createFireflyWorker(config);
+  console.log(`firefly worker: task queue ${config.taskQueue} on ${config.temporalAddress}, store ${config.storePath}`);
+  await done;
+  console.log('firefly worker: stopped');
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error: unknown) => {
+    console.error('firefly worker failed:', error);
+    process.exit(1);
+  });
+}

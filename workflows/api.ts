@@ -1,0 +1,79 @@
+/**
+ * What clients, the worker and workflow code share: names, input and output shapes, the progress
+ * query and the search attributes the Web UI lists runs by. Workflow-safe: no Node imports.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery } from '@temporalio/workflow';
+
+export const TASK_QUEUE = 'firefly';
+
+export interface GenerateServerDatasetInput {
+  /** A server spec (see examples/). Validated before anything starts. */
+  server: unknown;
+  /** How many sub-DAGs to explore (default 12). */
+  subDagCount?: number;
+  /** Seeds sampling and the offline planner (default 1). */
+  seed?: number;
+  /** Child workflows exploring at once (default 4). */
+  maxConcurrentExplorations?: number;
+  /** Continue-as-new after this many explorations in one run of the history (default 100). */
+  explorationsPerHistory?: number;
+}
+
+export type Stage = 'validating' | 'discovering' | 'building-graph' | 'sampling' | 'exploring' | 'summarizing' | 'done';
+
+export interface RunProgress {
+  runId: string;
+  server: string;
+  stage: Stage;
+  tools: { discovered: number; usable: number };
+  graph: { edges: number; high: number; medium: number; low: number };
+  subDags: { total: number; done: number; failed: number; inFlight: number };
+  calls: number;
+  linkedCalls: number;
+  errors: number;
+  /** How many times this run continued as new to keep its history small. */
+  continuations: number;
+}
+
+export interface RunSummary {
+  runId: string;
+  server: string;
+  planner: string;
+  tools: RunProgress['tools'];
+  graph: RunProgress['graph'];
+  subDags: { total: number; explored: number; failed: number[] };
+  calls: number;
+  linkedCalls: number;
+  errors: number;
+  /** Where the records are: the store file and the run's key in it. */
+  store: { location: string; runId: string };
+}
+
+/** Input of one sub-DAG's child workflow. */
+export interface ExploreSubDagInput {
+  runId: string;
+  subDagIndex: number;
+}
+
+export const progressQuery = defineQuery<RunProgress>('progress');
+
+export const searchAttributes = {
+  stage: defineSearchAttributeKey('FireflyStage', SearchAttributeType.KEYWORD),
+  server: defineSearchAttributeKey('FireflyServer', SearchAttributeType.KEYWORD),
+  subDagsTotal: defineSearchAttributeKey('FireflySubDagsTotal', SearchAttributeType.INT),
+  subDagsDone: defineSearchAttributeKey('FireflySubDagsDone', SearchAttributeType.INT),
+  calls: defineSearchAttributeKey('FireflyCalls', SearchAttributeType.INT),
+};
+
+/** Failure types a workflow matches on; named once. */
+export const failureTypes = {
+  invalidInput: 'InvalidInput',
+  serverLaunch: 'ServerLaunchError',
+  explorationFatal: 'ExplorationFatal',
+} as const;
+
+/** Child workflow IDs derive from the parent's, so a resumed run finds its children again. */
+export function subDagWorkflowId(parentWorkflowId: string, subDagIndex: number): string {
+  return `${parentWorkflowId}/sub-dag-${subDagIndex}`;
+}

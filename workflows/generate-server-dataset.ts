@@ -1,0 +1,200 @@
+import {
+  ApplicationFailure,
+  continueAsNew,
+  executeChild,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import {
+  failureTypes,
+  progressQuery,
+  searchAttributes,
+  subDagWorkflowId,
+  type GenerateServerDatasetInput,
+  type RunProgress,
+  type RunSummary,
+  type Stage,
+} from './api.js';
+import { exploreSubDag } from './explore-sub-dag.js';
+import { rootApplicationFailure, rootMessage } from './failures.js';
+import { runOptions, type RunOptions } from './options.js';
+
+const quick = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 4 },
+});
+const graphStage = proxyActivities<Activities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
+});
+
+/** What a continued run carries over; everything else is read back from the store. */
+interface Carried {
+  progress: RunProgress;
+  /** Sub-DAGs that failed in an earlier history of this run: not tried again until the run is resumed. */
+  failed: number[];
+}
+
+/**
+ * One server's generation: validate → discover → tool graph → sub-DAGs → one child workflow per
+ * sub-DAG. Every stage is idempotent against the store, keyed by the workflow ID, so a run reset or
+ * started again under the same ID skips what is already recorded.
+ */
+export async function generateServerDataset(input: GenerateServerDatasetInput, carried?: Carried): Promise<RunSummary> {
+  const runId = workflowInfo().workflowId;
+  const progress: RunProgress = carried?.progress ?? emptyProgress(runId);
+  setHandler(progressQuery, () => progress);
+
+  const options = runOptions(input);
+  if (!carried) await prepare(input, options, progress);
+
+  setStage(progress, 'exploring');
+  const failed = new Set(carried?.failed ?? []);
+  const finished = await explore(runId, options, progress, failed);
+  if (!finished) {
+    progress.continuations += 1;
+    return await continueAsNew<typeof generateServerDataset>(input, { progress, failed: [...failed] });
+  }
+
+  setStage(progress, 'summarizing');
+  const summary = await quick.summarizeRun({ runId, failed: [...failed] });
+  Object.assign(progress, { calls: summary.calls, linkedCalls: summary.linkedCalls, errors: summary.errors });
+  setStage(progress, 'done');
+  return summary;
+}
+
+async function prepare(input: GenerateServerDatasetInput, options: RunOptions, progress: RunProgress): Promise<void> {
+  const runId = progress.runId;
+  setStage(progress, 'validating');
+  const run = await failRunOnFatal(quick.prepareRun({ runId, server: input.server, options }));
+  progress.server = run.serverName;
+  setStage(progress, 'discovering');
+  progress.tools = await failRunOnFatal(quick.discoverTools({ runId }));
+  setStage(progress, 'building-graph');
+  progress.graph = await failRunOnFatal(graphStage.buildToolGraph({ runId, seed: options.seed }));
+  setStage(progress, 'sampling');
+  progress.subDags.total = (await failRunOnFatal(quick.sampleSubDags({ runId, count: options.subDagCount, seed: options.seed }))).total;
+}
+
+/**
+ * Explores the sub-DAGs the store does not show as done, skipping those in `failed` (and adding new
+ * failures to it); false when it stopped early so that the history can start afresh.
+ */
+async function explore(runId: string, options: RunOptions, progress: RunProgress, failed: Set<number>): Promise<boolean> {
+  const status = await quick.explorationStatus({ runId });
+  Object.assign(progress, { calls: status.calls, linkedCalls: status.linkedCalls, errors: status.errors });
+  progress.subDags = { total: status.total, done: status.done.length, failed: failed.size, inFlight: 0 };
+  publish(progress);
+
+  const done = new Set(status.done);
+  const pending = Array.from({ length: status.total }, (_, i) => i).filter((i) => !done.has(i) && !failed.has(i));
+  const inFlight = new Set<Promise<void>>();
+  let fatal: ApplicationFailure | undefined;
+  let started = 0;
+
+  for (const index of pending) {
+    if (started >= options.explorationsPerHistory || workflowInfo().continueAsNewSuggested) break;
+    while (inFlight.size >= options.maxConcurrentExplorations && !fatal) await Promise.race(inFlight);
+    if (fatal) break;
+    const child = exploreOne(runId, index, status.total, progress, failed).catch((error: unknown) => {
+      fatal = error as ApplicationFailure;
+    });
+    const tracked: Promise<void> = child.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    started += 1;
+  }
+  await Promise.all(inFlight);
+  if (fatal) throw fatal;
+  return progress.subDags.done + failed.size >= status.total;
+}
+
+async function exploreOne(
+  runId: string,
+  index: number,
+  total: number,
+  progress: RunProgress,
+  failed: Set<number>,
+): Promise<void> {
+  progress.subDags.inFlight += 1;
+  try {
+    const episode = await executeChild(exploreSubDag, {
+      workflowId: subDagWorkflowId(runId, index),
+      args: [{ runId, subDagIndex: index }],
+      staticSummary: `sub-DAG ${index + 1} of ${total}`,
+    });
+    progress.subDags.done += 1;
+    progress.calls += episode.calls;
+    progress.linkedCalls += episode.linkedCalls;
+    progress.errors += episode.errors;
+  } catch (error) {
+    const cause = rootApplicationFailure(error);
+    if (cause?.type === failureTypes.explorationFatal) {
+      throw ApplicationFailure.create({ type: failureTypes.explorationFatal, message: rootMessage(error), nonRetryable: true });
+    }
+    // Transient faults that outlasted their retries lose one sub-DAG, not the run; a resumed run tries it again.
+    failed.add(index);
+    progress.subDags.failed = failed.size;
+  } finally {
+    progress.subDags.inFlight -= 1;
+    publish(progress);
+  }
+}
+
+/** Activity failures that no retry can fix (bad spec, a server that cannot start) fail the run with their own message. */
+async function failRunOnFatal<T>(pending: Promise<T>): Promise<T> {
+  try {
+    return await pending;
+  } catch (error) {
+    const cause = rootApplicationFailure(error);
+    throw ApplicationFailure.create({
+      type: cause?.type ?? failureTypes.explorationFatal,
+      message: rootMessage(error),
+      nonRetryable: true,
+    });
+  }
+}
+
+function setStage(progress: RunProgress, stage: Stage): void {
+  progress.stage = stage;
+  publish(progress);
+}
+
+/** Search attributes for the Web UI's run list, and a short summary in the run's details. */
+function publish(progress: RunProgress): void {
+  upsertSearchAttributes([
+    { key: searchAttributes.stage, value: progress.stage },
+    { key: searchAttributes.server, value: progress.server || 'unknown' },
+    { key: searchAttributes.subDagsTotal, value: progress.subDags.total },
+    { key: searchAttributes.subDagsDone, value: progress.subDags.done },
+    { key: searchAttributes.calls, value: progress.calls },
+  ]);
+  const { subDags, tools, graph } = progress;
+  setCurrentDetails(
+    [
+      `**${progress.server || 'server'}**: ${progress.stage}`,
+      `tools: ${tools.usable} usable of ${tools.discovered}; graph: ${graph.edges} edges (${graph.high} high)`,
+      `sub-DAGs: ${subDags.done}/${subDags.total} explored, ${subDags.failed} failed, ${subDags.inFlight} running`,
+      `calls: ${progress.calls} (${progress.linkedCalls} fed by earlier outputs, ${progress.errors} errors)`,
+    ].join('\n'),
+  );
+}
+
+function emptyProgress(runId: string): RunProgress {
+  return {
+    runId,
+    server: '',
+    stage: 'validating',
+    tools: { discovered: 0, usable: 0 },
+    graph: { edges: 0, high: 0, medium: 0, low: 0 },
+    subDags: { total: 0, done: 0, failed: 0, inFlight: 0 },
+    calls: 0,
+    linkedCalls: 0,
+    errors: 0,
+    continuations: 0,
+  };
+}

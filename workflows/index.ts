@@ -1,0 +1,3 @@
+/** Every workflow the worker serves. */
+export { generateServerDataset } from './generate-server-dataset.js';
+export { exploreSubDag } from './explore-sub-dag.js';
