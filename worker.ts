@@ -5,7 +5,7 @@
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import { createActivities } from './activities/index.js';
+import { createActivities, type Activities } from './activities/index.js';
 import { PROJECT_ROOT, runtimeConfig, type RuntimeConfig } from './src/config.js';
 import { OfflinePlanner } from './src/explore/offline-planner.js';
 import { OfflineEdgeJudge } from './src/graph/offline-judge.js';
@@ -23,11 +23,15 @@ export interface FireflyWorker {
   done: Promise<void>;
 }
 
-/** Builds a worker from a runtime config; tests pass a prebuilt workflow bundle and their own task queue. */
-export async function createFireflyWorker(
-  config: RuntimeConfig,
-  extra: Partial<Pick<WorkerOptions, 'workflowBundle' | 'activities'>> = {},
-): Promise<FireflyWorker> {
+export interface WorkerExtras {
+  /** A prebuilt workflow bundle (tests bundle once per file). */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Wraps the activities, e.g. to inject a fault in a test. */
+  wrapActivities?: (activities: Activities) => Activities;
+}
+
+/** Builds a worker from a runtime config; tests pass their own task queue and data directory. */
+export async function createFireflyWorker(config: RuntimeConfig, extra: WorkerExtras = {}): Promise<FireflyWorker> {
   const store = new SqliteStore(config.storePath);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const activities = createActivities({
@@ -43,7 +47,7 @@ export async function createFireflyWorker(
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     ...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: { ...activities, ...extra.activities },
+    activities: extra.wrapActivities ? extra.wrapActivities(activities) : activities,
     shutdownGraceTime: '10 seconds',
   });
   const done = worker.run().finally(async () => {

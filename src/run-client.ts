@@ -1,0 +1,53 @@
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { readFile } from 'node:fs/promises';
+import type { generateServerDataset } from '../workflows/index.js';
+import { progressQuery, type GenerateServerDatasetInput, type RunProgress } from '../workflows/api.js';
+import type { RuntimeConfig } from './config.js';
+
+/** Starting and watching runs from code (the demo, the bench); users can do the same with the Temporal CLI. */
+export async function connectClient(config: RuntimeConfig): Promise<Client> {
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  return new Client({ connection, namespace: config.namespace });
+}
+
+export async function readRunInput(path: string): Promise<GenerateServerDatasetInput> {
+  return JSON.parse(await readFile(path, 'utf8')) as GenerateServerDatasetInput;
+}
+
+export function startRun(
+  client: Client,
+  config: RuntimeConfig,
+  workflowId: string,
+  input: GenerateServerDatasetInput,
+): Promise<WorkflowHandle<typeof generateServerDataset>> {
+  return client.workflow.start<typeof generateServerDataset>('generateServerDataset', {
+    taskQueue: config.taskQueue,
+    workflowId,
+    args: [input],
+    staticSummary: `FireFly dataset generation for ${(input.server as { name?: string } | undefined)?.name ?? 'a server'}`,
+  });
+}
+
+/** Calls `onProgress` with the run's progress every `everyMs` until it closes; returns its result. */
+export async function watchRun<T>(
+  handle: WorkflowHandle,
+  onProgress: (progress: RunProgress) => void,
+  everyMs = 1_000,
+): Promise<T> {
+  const result = handle.result() as Promise<T>;
+  let closed = false;
+  void result.finally(() => (closed = true)).catch(() => undefined);
+  while (!closed) {
+    try {
+      onProgress(await handle.query(progressQuery));
+    } catch {
+      // The query fails between continue-as-new runs and before the first workflow task: ask again.
+    }
+    await Promise.race([result.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, everyMs))]);
+  }
+  return result;
+}
+
+export function webUiLink(config: RuntimeConfig, workflowId: string, uiPort = process.env.TEMPORAL_UI_PORT ?? '8233'): string {
+  return `http://localhost:${uiPort}/namespaces/${config.namespace}/workflows/${encodeURIComponent(workflowId)}`;
+}

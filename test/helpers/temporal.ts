@@ -1,0 +1,42 @@
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { runtimeConfig, type RuntimeConfig } from '../../src/config.js';
+import { WORKFLOWS_PATH } from '../../worker.js';
+
+/** A config of this test's own: the shared dev server, a unique task queue, a fresh data directory. */
+export function isolatedConfig(label: string, address = inject('temporalAddress')): RuntimeConfig {
+  const dataDir = mkdtempSync(join(tmpdir(), `firefly-${label}-`));
+  return {
+    ...runtimeConfig({ FIREFLY_DATA_DIR: dataDir }),
+    temporalAddress: address,
+    taskQueue: `test-${label}-${randomUUID().slice(0, 8)}`,
+  };
+}
+
+export function uniqueId(label: string): string {
+  return `${label}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Bundling takes seconds: do it once per test file and hand the bundle to every worker. */
+export function bundleWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+}
+
+export async function connect(config: RuntimeConfig): Promise<Client> {
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  return new Client({ connection, namespace: config.namespace });
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
