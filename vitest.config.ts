@@ -9,6 +9,7 @@ export default defineConfig(({ mode }) => {
     test: {
       include: unitOnly ? ['test/unit/**/*.test.ts'] : ['test/**/*.test.ts'],
       globalSetup: unitOnly ? [] : ['test/setup/temporal-server.ts'],
+      setupFiles: unitOnly ? [] : ['test/setup/quiet-temporal-logs.ts'],
       // Temporal's native runtime (Runtime.install once per process) wants a process per
       // test file, not a worker thread.
       pool: 'forks',

@@ -2,6 +2,7 @@
  * `npm run demo`: starts the Temporal dev server if needed and a worker, runs generateServerDataset
  * on the memory server with the offline planner, prints progress, a summary and the Web UI link.
  */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { PROJECT_ROOT, runtimeConfig } from '../src/config.js';
@@ -12,6 +13,7 @@ import { createFireflyWorker } from '../worker.js';
 const example = process.argv[2] ?? 'examples/memory.json';
 const config = runtimeConfig();
 
+Runtime.install({ logger: new DefaultLogger('WARN') });
 execFileSync('bash', [resolve(PROJECT_ROOT, 'temporal-dev.sh'), 'start'], { stdio: 'inherit' });
 const worker = await createFireflyWorker(config);
 try {
