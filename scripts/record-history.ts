@@ -14,6 +14,8 @@ import { createFireflyWorker } from '../worker.js';
 
 const example = process.argv[2] ?? 'examples/memory.json';
 const name = process.argv[3] ?? 'generate-server-dataset';
+// The file is named after the workflow ID: replaying needs the ID the history was recorded under.
+const workflowId = `${name}-${Date.now()}`;
 const config = { ...runtimeConfig(), taskQueue: `record-history-${Date.now()}` };
 
 execFileSync('bash', [resolve(PROJECT_ROOT, 'temporal-dev.sh'), 'start'], { stdio: 'inherit' });
@@ -21,9 +23,9 @@ const worker = await createFireflyWorker(config);
 try {
   const client = await connectClient(config);
   const input = await readRunInput(resolve(PROJECT_ROOT, example));
-  const handle = await startRun(client, config, `record-history-${Date.now()}`, { ...input, subDagCount: 3, maxConcurrentExplorations: 2 });
+  const handle = await startRun(client, config, workflowId, { ...input, subDagCount: 3, maxConcurrentExplorations: 2 });
   await handle.result();
-  const path = resolve(PROJECT_ROOT, 'test/replay/histories', `${name}.json`);
+  const path = resolve(PROJECT_ROOT, 'test/replay/histories', `${workflowId}.json`);
   writeFileSync(path, historyToJSON(await handle.fetchHistory()));
   console.log(`wrote ${path}`);
   await client.connection.close();
