@@ -24,6 +24,13 @@ const URL_WORDS: ReadonlySet<string> = new Set(['url', 'uri', 'link', 'href', 'e
 const REFERENCES: ReadonlySet<string> = new Set([...ID_WORDS, ...PATH_WORDS, ...URL_WORDS, 'name', 'email', 'username', 'sha', 'hash', 'number']);
 /** Heads of parameters that hold content: a generic one (`title`) copied from another tool is a weak link. */
 const CONTENT: ReadonlySet<string> = new Set(['title', 'description', 'label', 'text', 'content', 'message', 'status', 'type', 'kind', 'body', 'detail', 'info', 'note', 'summary', 'comment']);
+/**
+ * Parameters whose names promise nothing about their content (`get_sum(a, b)`, `echo(message)`):
+ * they take any value of their type, so any such output may feed them, weakly. Top-level ones only:
+ * nested in an object (`observations[].contents[]`) the object's name does say what they hold.
+ */
+const OPEN_NAMES: ReadonlySet<string> = new Set(['a', 'b', 'x', 'y', 'n', 'value', 'input', 'message', 'text', 'data', 'content', 'payload']);
+const OPEN_SCORE = 0.4;
 const CREATING_VERBS: ReadonlySet<string> = new Set(['create', 'add', 'new', 'insert', 'register', 'make', 'post']);
 
 /** Free text can suggest a value, never vouch for one: it stays below the medium threshold. */
@@ -60,6 +67,9 @@ export function scoreMapping(input: FieldDescriptor, output: FieldDescriptor, so
   if (fits === undefined && input.enum) best = { score: best.score - 0.15, why: `${best.why}; the enum cannot be checked` };
 
   best = byExample(i, o, output, best);
+  if (best.score < OPEN_SCORE && OPEN_NAMES.has(input.path)) {
+    best = { score: OPEN_SCORE, why: `${input.path} takes any ${input.type}, and ${output.path} is one` };
+  }
   if (isFreeText(o)) best = { score: Math.min(best.score, FREE_TEXT_CAP), why: best.why };
   const notAReference = whyNotAReference(i, target);
   if (notAReference) {

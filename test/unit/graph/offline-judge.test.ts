@@ -184,4 +184,25 @@ describe('OfflineEdgeJudge on free text and examples', () => {
     const profiles = profilesOf(taskManagerTools, taskManagerOutputs);
     expect(await judged(profiles)).toEqual(await judged(profilesOf(taskManagerTools, taskManagerOutputs)));
   });
+  it('lets parameters whose names promise nothing take any output of their type, as low edges only', async () => {
+    const weather: ToolProfile = {
+      name: 'get-structured-content',
+      description: 'Returns structured weather data',
+      inputs: [],
+      outputs: [
+        { path: 'temperature', type: 'number', example: 36 },
+        { path: 'conditions', type: 'string', example: 'Light rain' },
+      ],
+    };
+    const sum: ToolProfile = {
+      name: 'get-sum',
+      description: 'Returns the sum of two numbers',
+      inputs: [{ path: 'a', type: 'number', required: true }, { path: 'b', type: 'number', required: true }],
+      outputs: [],
+    };
+    const edges = await judged([weather, sum]);
+    expect(edges).toHaveLength(1);
+    expect(edges[0]?.confidence).toBe('low');
+    expect(mapped(edges[0])).toEqual({ a: 'temperature', b: 'temperature' });
+  });
 });
