@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { SubDag } from '../src/domain.js';
 import { runEpisode, type EpisodeCheckpoint, type EpisodeSummary } from '../src/explore/run-episode.js';
 import { prepareSandbox } from '../src/mcp/sandbox.js';
+import { resolveArguments } from '../src/mcp/resolve.js';
 import { openSession } from '../src/mcp/session.js';
 import type { ServerSpec } from '../src/mcp/spec.js';
 import type { ActivityDeps } from './deps.js';
@@ -45,6 +46,7 @@ export async function runRecordedEpisode(
           const session = await openSession(spec, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env });
           return { session, sandboxDir };
         },
+        resolveSetup: (args, field, sandboxDir) => resolveArguments(args, field, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env }),
         onRecorded: (next) => {
           checkpoint = next;
           context.heartbeat(next);

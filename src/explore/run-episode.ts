@@ -31,6 +31,8 @@ export interface EpisodeDeps {
   planner: Planner;
   /** Opens the server on the episode's sandbox; `resumed` keeps the state earlier calls left there. */
   openSession(resumed: boolean): Promise<{ session: EpisodeSession; sandboxDir: string }>;
+  /** Resolves the spec's placeholders in a setup call's arguments for the given sandbox. */
+  resolveSetup(args: JsonObject, field: string, sandboxDir: string): JsonObject;
   /** Called after every recorded call: the activity turns it into a heartbeat with this checkpoint. */
   onRecorded?(checkpoint: EpisodeCheckpoint): void;
 }
@@ -81,7 +83,10 @@ export async function runEpisode(plan: EpisodePlan, deps: EpisodeDeps): Promise<
             hints: plan.hints,
             seed: `${plan.seed}/${plan.subDagIndex}/${step}`,
           });
-      const outcome = await session.call(tool, withSandbox(planned.arguments, sandboxDir), { timeoutMs: plan.callTimeoutMs });
+      const live = fixed
+        ? deps.resolveSetup(fixed, `server.setup[${step}].arguments`, sandboxDir)
+        : withSandbox(planned.arguments, sandboxDir);
+      const outcome = await session.call(tool, live, { timeoutMs: plan.callTimeoutMs });
       if (outcome.errorKind === 'transport') throw new SessionLostError(tool, step, JSON.stringify(outcome.result));
       const call: RecordedCall = {
         runId: plan.runId,
