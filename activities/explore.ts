@@ -11,10 +11,10 @@ export function exploreEpisodeActivity(deps: ActivityDeps) {
     return withFailureMapping(async () => {
       const finished = await deps.store.getEpisode(input.runId, input.subDagIndex);
       if (finished?.status === 'done') return { calls: finished.calls, errors: finished.errors, linkedCalls: finished.linkedCalls };
-      const { spec } = await loadRun(deps, input.runId);
+      const { run, spec } = await loadRun(deps, input.runId);
       const subDag = await deps.store.getSubDag(input.runId, input.subDagIndex);
       if (!subDag) throw new Error(`sub-DAG ${input.subDagIndex} of run ${input.runId} is not in the store: run the sampling stage first`);
-      return runRecordedEpisode(deps, input.runId, spec, subDag);
+      return runRecordedEpisode(deps, run, spec, subDag);
     });
   };
 }

@@ -5,6 +5,7 @@ import { prepareSandbox } from '../src/mcp/sandbox.js';
 import { resolveArguments } from '../src/mcp/resolve.js';
 import { openSession } from '../src/mcp/session.js';
 import type { ServerSpec } from '../src/mcp/spec.js';
+import type { RunRecord } from '../src/store/store.js';
 import type { ActivityDeps } from './deps.js';
 
 const HEARTBEAT_EVERY_MS = 2_000;
@@ -16,10 +17,11 @@ const HEARTBEAT_EVERY_MS = 2_000;
  */
 export async function runRecordedEpisode(
   deps: ActivityDeps,
-  runId: string,
+  run: RunRecord,
   spec: ServerSpec,
   subDag: SubDag,
 ): Promise<EpisodeSummary> {
+  const { runId } = run;
   const context = Context.current();
   let checkpoint: EpisodeCheckpoint = context.info.heartbeatDetails ?? { nextStep: 0 };
   if (context.info.attempt > 1) context.log.info('resuming episode', { subDagIndex: subDag.index, ...checkpoint });
@@ -36,7 +38,8 @@ export async function runRecordedEpisode(
         setup: spec.setup ?? [],
         hints: spec.argumentHints ?? {},
         callTimeoutMs: spec.callTimeoutMs,
-        seed: runId,
+        // The run's seed, not its ID: two runs with the same seed plan the same calls.
+        seed: String((run.options as { seed?: number }).seed ?? 1),
       },
       {
         store: deps.store,

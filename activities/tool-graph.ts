@@ -20,10 +20,10 @@ export interface GraphCounts {
 export function buildToolGraphActivity(deps: ActivityDeps) {
   return async function buildToolGraph(input: { runId: string; seed: number }): Promise<GraphCounts> {
     return withFailureMapping(async () => {
-      const { spec } = await loadRun(deps, input.runId);
+      const { run, spec } = await loadRun(deps, input.runId);
       const tools = await deps.store.listTools(input.runId);
       const probed = await deps.store.getEpisode(input.runId, PROBE_INDEX);
-      if (probed?.status !== 'done') await runRecordedEpisode(deps, input.runId, spec, probeSubDag(tools));
+      if (probed?.status !== 'done') await runRecordedEpisode(deps, run, spec, probeSubDag(tools));
       const profiles = profileTools(tools, await deps.store.listCalls(input.runId, PROBE_INDEX));
       const edges = await deps.edgeJudge.judge(candidatePairs(profiles));
       await deps.store.saveProfiles(input.runId, profiles);
