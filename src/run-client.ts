@@ -1,4 +1,4 @@
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { readFile } from 'node:fs/promises';
 import type { generateServerDataset } from '../workflows/index.js';
 import { progressQuery, type GenerateServerDatasetInput, type RunProgress } from '../workflows/api.js';
@@ -19,7 +19,7 @@ export function startRun(
   config: RuntimeConfig,
   workflowId: string,
   input: GenerateServerDatasetInput,
-): Promise<WorkflowHandle<typeof generateServerDataset>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof generateServerDataset>> {
   return client.workflow.start<typeof generateServerDataset>('generateServerDataset', {
     taskQueue: config.taskQueue,
     workflowId,

@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { runtimeConfig, type RuntimeConfig } from '../../src/config.js';
-import { WORKFLOWS_PATH } from '../../worker.js';
+import { createFireflyWorker, WORKFLOWS_PATH, type FireflyWorker, type WorkerExtras } from '../../worker.js';
 
 /** A config of this test's own: the shared dev server, a unique task queue, a fresh data directory. */
 export function isolatedConfig(label: string, address = inject('temporalAddress')): RuntimeConfig {
@@ -40,3 +40,36 @@ const quietLogger = {
   warn: (message: string) => console.warn(message),
   error: (message: string) => console.error(message),
 };
+
+export interface TestWorkerContext {
+  config: RuntimeConfig;
+  worker: () => FireflyWorker;
+  client: () => Client;
+}
+
+/**
+ * Registers beforeAll/afterAll hooks that run an in-process worker on this file's own task queue
+ * and data directory, with a client; the getters are valid inside tests.
+ */
+export function useTestWorker(label: string, extras: Omit<WorkerExtras, 'workflowBundle'> = {}): TestWorkerContext {
+  const config = isolatedConfig(label);
+  let worker: FireflyWorker | undefined;
+  let client: Client | undefined;
+  beforeAll(async () => {
+    worker = await createFireflyWorker(config, { ...extras, workflowBundle: await bundleWorkflows() });
+    client = await connect(config);
+  });
+  afterAll(async () => {
+    await worker?.shutdown();
+    await client?.connection.close();
+  });
+  return {
+    config,
+    worker: () => worker ?? fail('the worker is not started yet'),
+    client: () => client ?? fail('the client is not connected yet'),
+  };
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}

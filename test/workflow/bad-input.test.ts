@@ -1,9 +1,7 @@
-import type { Client } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFireflyWorker, type FireflyWorker } from '../../worker.js';
-import { bundleWorkflows, connect, isolatedConfig, uniqueId } from '../helpers/temporal.js';
+import { describe, expect, it } from 'vitest';
 import { startRun } from '../../src/run-client.js';
+import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 
 /** Bad server specs fail the run fast, with a message naming the problem, after a bounded number of attempts. */
 const CASES = [
@@ -14,21 +12,10 @@ const CASES = [
 ];
 
 describe('bad input fails the run with a clear message', () => {
-  const config = isolatedConfig('bad-input');
-  let worker: FireflyWorker;
-  let client: Client;
-
-  beforeAll(async () => {
-    worker = await createFireflyWorker(config, { workflowBundle: await bundleWorkflows() });
-    client = await connect(config);
-  });
-  afterAll(async () => {
-    await worker?.shutdown();
-    await client?.connection.close();
-  });
+  const { config, client } = useTestWorker('bad-input');
 
   it.each(CASES)('$label', async ({ server, expected }) => {
-    const handle = await startRun(client, config, uniqueId('bad-input'), { server, subDagCount: 2 });
+    const handle = await startRun(client(), config, uniqueId('bad-input'), { server, subDagCount: 2 });
     const failure = await handle.result().then(
       () => undefined,
       (error: unknown) => error,
@@ -46,7 +33,7 @@ describe('bad input fails the run with a clear message', () => {
   });
 
   it('refuses workflow options out of range, naming the field', async () => {
-    const handle = await startRun(client, config, uniqueId('bad-input'), { server: { name: 'x', command: 'node' }, subDagCount: 0 });
+    const handle = await startRun(client(), config, uniqueId('bad-input'), { server: { name: 'x', command: 'node' }, subDagCount: 0 });
     await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
     const failure = await handle.result().catch((error: WorkflowFailedError) => error);
     expect((failure as WorkflowFailedError).cause?.message).toMatch(/input\.subDagCount/);

@@ -1,15 +1,12 @@
-import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { WorkflowBundle } from '@temporalio/worker';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { readRunInput } from '../../src/run-client.js';
 import type { RunSummary } from '../../workflows/api.js';
-import { createFireflyWorker, type FireflyWorker } from '../../worker.js';
 import { temporalCli } from '../helpers/cli.js';
-import { bundleWorkflows, connect, isolatedConfig, uniqueId } from '../helpers/temporal.js';
+import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 
 const SUB_DAGS = 12;
 const FAIL_FROM = 6;
@@ -19,37 +16,26 @@ const FAIL_FROM = 6;
  * fault is fixed, and the run is resumed the two ways a user would, from the Temporal CLI.
  */
 describe('resuming a failed run', () => {
-  const config = isolatedConfig('resume');
   const explored: number[] = [];
   let faultArmed = true;
-  let bundle: WorkflowBundle;
-  let worker: FireflyWorker;
-  let client: Client;
   let inputFile: string;
+  const { config, worker, client } = useTestWorker('resume', {
+    wrapActivities: (activities) => ({
+      ...activities,
+      exploreEpisode: async (input) => {
+        explored.push(input.subDagIndex);
+        if (faultArmed && input.subDagIndex >= FAIL_FROM) {
+          throw ApplicationFailure.nonRetryable('injected fault: the server broke', 'InjectedFault');
+        }
+        return activities.exploreEpisode(input);
+      },
+    }),
+  });
 
   beforeAll(async () => {
-    bundle = await bundleWorkflows();
-    worker = await createFireflyWorker(config, {
-      workflowBundle: bundle,
-      wrapActivities: (activities) => ({
-        ...activities,
-        exploreEpisode: async (input) => {
-          explored.push(input.subDagIndex);
-          if (faultArmed && input.subDagIndex >= FAIL_FROM) {
-            throw ApplicationFailure.nonRetryable('injected fault: the server broke', 'InjectedFault');
-          }
-          return activities.exploreEpisode(input);
-        },
-      }),
-    });
-    client = await connect(config);
     const input = await readRunInput(resolve(PROJECT_ROOT, 'examples/memory.json'));
     inputFile = join(config.dataDir, 'input.json');
     writeFileSync(inputFile, JSON.stringify({ ...input, subDagCount: SUB_DAGS, maxConcurrentExplorations: 1 }));
-  });
-  afterAll(async () => {
-    await worker?.shutdown();
-    await client?.connection.close();
   });
 
   async function failPartWay(workflowId: string) {
@@ -57,26 +43,26 @@ describe('resuming a failed run', () => {
     explored.length = 0;
     await temporalCli(config, ['workflow', 'start', '--type', 'generateServerDataset', '--task-queue', config.taskQueue,
       '--workflow-id', workflowId, '--input-file', inputFile]);
-    const failure = await client.workflow.getHandle(workflowId).result().catch((error: Error) => error);
+    const failure = await client().workflow.getHandle(workflowId).result().catch((error: Error) => error);
     expect(String((failure as Error & { cause?: Error }).cause?.message)).toMatch(/injected fault/);
-    const done = (await worker.store.listEpisodes(workflowId)).filter((e) => e.subDagIndex >= 0 && e.status === 'done');
+    const done = (await worker().store.listEpisodes(workflowId)).filter((e) => e.subDagIndex >= 0 && e.status === 'done');
     expect(done.map((e) => e.subDagIndex)).toEqual([0, 1, 2, 3, 4, 5]);
-    const before = await worker.store.listCalls(workflowId);
+    const before = await worker().store.listCalls(workflowId);
     faultArmed = false;
     explored.length = 0;
     return before.filter((c) => c.subDagIndex >= 0);
   }
 
   async function expectResumedWithoutRepeating(workflowId: string, before: Awaited<ReturnType<typeof failPartWay>>) {
-    const summary = (await client.workflow.getHandle(workflowId).result()) as RunSummary;
+    const summary = (await client().workflow.getHandle(workflowId).result()) as RunSummary;
     expect(summary.subDags.explored).toBe(SUB_DAGS);
     // Nothing finished before the failure was explored again…
     expect(explored.filter((i) => i < FAIL_FROM)).toEqual([]);
     expect([...new Set(explored)].sort((a, b) => a - b)).toEqual([6, 7, 8, 9, 10, 11]);
     // …and its records are exactly what they were.
-    const after = (await worker.store.listCalls(workflowId)).filter((c) => c.subDagIndex >= 0);
+    const after = (await worker().store.listCalls(workflowId)).filter((c) => c.subDagIndex >= 0);
     expect(after.filter((c) => c.subDagIndex < FAIL_FROM)).toEqual(before);
-    const episodes = (await worker.store.listEpisodes(workflowId)).filter((e) => e.subDagIndex >= 0);
+    const episodes = (await worker().store.listEpisodes(workflowId)).filter((e) => e.subDagIndex >= 0);
     expect(episodes.map((e) => e.status)).toEqual(Array(SUB_DAGS).fill('done'));
   }
 
