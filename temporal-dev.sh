@@ -101,13 +101,14 @@ is_healthy() {
   [[ "$(tctl operator cluster health 2>/dev/null)" == *SERVING* ]]
 }
 
-# Prints the pid recorded in the data dir if that process is still a Temporal dev server
-# (a stale pid file could name an unrelated process that reused the pid).
+# Prints the pid recorded in the data dir if that process is still a Temporal dev server on
+# this port (a stale pid file could name an unrelated process that reused the pid, and the
+# data dir could belong to a server on other ports).
 our_pid() {
   local pid
   pid="$(cat "$PID_FILE" 2>/dev/null)" || return 1
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'server start-dev' || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "server start-dev.* --port $PORT " || return 1
   echo "$pid"
 }
 
