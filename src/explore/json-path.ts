@@ -31,7 +31,7 @@ export function valuesAt(root: JsonValue, pattern: string): FoundValue[] {
     for (const { path, value } of found) {
       if ('index' in segment) {
         if (Array.isArray(value)) value.forEach((item, i) => next.push({ path: `${path}[${i}]`, value: item }));
-      } else if (value && typeof value === 'object' && !Array.isArray(value) && segment.key in value) {
+      } else if (value && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, segment.key)) {
         next.push({ path: path ? `${path}.${segment.key}` : segment.key, value: value[segment.key] as JsonValue });
       }
     }

@@ -39,14 +39,20 @@ export function profileTools(tools: DiscoveredTool[], probeCalls: RecordedCall[]
     });
 }
 
-/** One descriptor per path: the declared one, with an observed example where there is one. */
+/**
+ * One descriptor per path: the declared one, with an observed example where there is one. A container
+ * seen empty (`relations: []`) is dropped where the declared schema already describes its contents.
+ */
 function mergeByPath(fields: ToolProfile['outputs']): ToolProfile['outputs'] {
   const byPath = new Map<string, ToolProfile['outputs'][number]>();
   for (const field of fields) {
     const known = byPath.get(field.path);
     byPath.set(field.path, known ? { ...known, ...(known.example === undefined && field.example !== undefined ? { example: field.example } : {}) } : field);
   }
-  return [...byPath.values()];
+  const merged = [...byPath.values()];
+  const shadowed = (f: (typeof merged)[number]) =>
+    (f.type === 'array' || f.type === 'object') && merged.some((o) => o.path.startsWith(`${f.path}[]`) || o.path.startsWith(`${f.path}.`));
+  return merged.filter((f) => !shadowed(f));
 }
 
 function requiredCount(tool: DiscoveredTool): number {
