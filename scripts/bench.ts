@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: runs generateServerDataset on each development server and prints JSON figures:
  * wall time, tool calls per second, sub-DAGs per minute, and Temporal's share of the wall time
- * (wall time not covered by any activity, over wall time).
+ * (wall time not covered by any activity, over wall time). Calls count every recorded call:
+ * setup calls, the probe episode and the explorations.
  */
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { activityIntervals, coveredMillis } from '../src/activity-time.js';
@@ -16,6 +18,7 @@ const SUB_DAGS = Number(process.env.BENCH_SUB_DAGS ?? 24);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const config = { ...runtimeConfig(), taskQueue: `bench-${Date.now()}` };
 
+Runtime.install({ logger: new DefaultLogger('WARN') });
 execFileSync('bash', [resolve(PROJECT_ROOT, 'temporal-dev.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
 const worker = await createFireflyWorker(config);
 const client = await connectClient(config);

@@ -122,3 +122,73 @@ export interface RecordedCall {
   links: CallLink[];
   planner: string;
 }
+
+/** Where a ground-truth value was observed: a step of the task's reference trajectory and a path into its output. */
+export interface AnswerSource {
+  /** Index into the task's `trajectory`. */
+  trajectoryStep: number;
+  /** Path into that call's output (see mcp/output.ts), e.g. `entities[0].entityType`. */
+  path: string;
+}
+
+export interface GroundTruthField {
+  field: string;
+  value: JsonPrimitive;
+  source: AnswerSource;
+}
+
+/** One call of a reference trajectory, exactly as it was recorded (arguments and result with `${sandbox}`). */
+export interface TrajectoryStep {
+  tool: string;
+  arguments: JsonObject;
+  result: JsonValue;
+  isError: boolean;
+  /** Which argument came from which earlier trajectory step's output. */
+  links: Array<{ argument: string; fromTrajectoryStep: number; outputPath: string }>;
+  /** The recorded call this step is: (sub-DAG, step) in the run's store. */
+  recorded: { subDagIndex: number; step: number };
+}
+
+export type Difficulty = 'easy' | 'medium' | 'hard';
+
+/** A task written backward from a recorded episode: its answer was observed on the real server. */
+export interface Task {
+  /** Stable: a hash of the run, the source episode and the instruction. */
+  id: string;
+  runId: string;
+  server: string;
+  subDagIndex: number;
+  instruction: string;
+  /** JSON Schema of the answer: an object with one property per ground-truth field. */
+  answerSchema: JsonSchema;
+  groundTruth: GroundTruthField[];
+  /** One sentence with `{field}` slots, e.g. "The entity {name} is a {entityType}." */
+  answerTemplate: string;
+  difficulty: Difficulty;
+  trajectory: TrajectoryStep[];
+  /** Who wrote it: `offline` or an LLM model name. */
+  synthesizer: string;
+}
+
+export type CheckName = 'grounded' | 'replayable' | 'no-leakage' | 'inputs-available' | 'non-trivial' | 'no-duplicate' | 'llm-judge';
+
+export interface Verdict {
+  taskId: string;
+  check: CheckName;
+  passed: boolean;
+  reason: string;
+}
+
+/** How the simulator answered a call. */
+export type Provenance = 'exact' | 'retrieved' | 'generated' | 'none';
+
+export interface SimulatedAnswer {
+  provenance: Provenance;
+  /** The MCP CallToolResult to return (for `none`, an isError result that says there is no data). */
+  result: JsonValue;
+  isError: boolean;
+  /** 1 for exact; the argument similarity for retrieved. */
+  similarity: number;
+  /** The recorded call the answer came from, when there is one. */
+  source?: { runId: string; subDagIndex: number; step: number };
+}
