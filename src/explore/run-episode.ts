@@ -66,6 +66,7 @@ export async function runEpisode(plan: EpisodePlan, deps: EpisodeDeps): Promise<
     ...plan.setup.map((call) => ({ phase: 'setup' as const, tool: call.tool, fixed: call.arguments ?? {} })),
     ...plan.subDag.tools.map((tool) => ({ phase: 'explore' as const, tool, fixed: undefined })),
   ];
+  if (recorded.length >= steps.length) return summarize(recorded);
   let { session, sandboxDir } = await deps.openSession(recorded.length > 0);
   try {
     for (let step = recorded.length; step < steps.length; step++) {

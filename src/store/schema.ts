@@ -66,4 +66,19 @@ CREATE TABLE IF NOT EXISTS episodes (
   updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   PRIMARY KEY (run_id, sub_dag_idx)
 );
+CREATE TABLE IF NOT EXISTS tasks (
+  run_id TEXT NOT NULL,
+  task_id TEXT NOT NULL,
+  sub_dag_idx INTEGER NOT NULL,
+  task_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, task_id)
+);
+CREATE TABLE IF NOT EXISTS verdicts (
+  run_id TEXT NOT NULL,
+  task_id TEXT NOT NULL,
+  check_name TEXT NOT NULL,
+  passed INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (run_id, task_id, check_name)
+);
 `;

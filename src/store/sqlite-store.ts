@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DiscoveredTool, RecordedCall, SubDag, ToolEdge, ToolProfile } from '../domain.js';
+import type { DiscoveredTool, RecordedCall, SubDag, Task, ToolEdge, ToolProfile, Verdict } from '../domain.js';
 import { SCHEMA } from './schema.js';
 import type { EpisodeRecord, RunRecord, Store } from './store.js';
 
@@ -143,6 +143,33 @@ export class SqliteStore implements Store {
   async listEpisodes(runId: string): Promise<EpisodeRecord[]> {
     const rows = this.db.prepare('SELECT * FROM episodes WHERE run_id = ? ORDER BY sub_dag_idx').all(runId) as EpisodeRow[];
     return rows.map(episodeFromRow);
+  }
+
+  async saveTasks(runId: string, subDagIndex: number, tasks: Task[]): Promise<void> {
+    const insert = this.db.prepare('INSERT OR REPLACE INTO tasks (run_id, task_id, sub_dag_idx, task_json) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM tasks WHERE run_id = ? AND sub_dag_idx = ?').run(runId, subDagIndex);
+      for (const task of tasks) insert.run(runId, task.id, subDagIndex, json(task));
+    })();
+  }
+
+  async listTasks(runId: string): Promise<Task[]> {
+    return this.jsonColumn<Task>('SELECT task_json AS j FROM tasks WHERE run_id = ? ORDER BY sub_dag_idx, task_id', runId);
+  }
+
+  async saveVerdicts(runId: string, verdicts: Verdict[]): Promise<void> {
+    const insert = this.db.prepare('INSERT OR REPLACE INTO verdicts (run_id, task_id, check_name, passed, reason) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM verdicts WHERE run_id = ?').run(runId);
+      for (const v of verdicts) insert.run(runId, v.taskId, v.check, v.passed ? 1 : 0, v.reason);
+    })();
+  }
+
+  async listVerdicts(runId: string): Promise<Verdict[]> {
+    const rows = this.db
+      .prepare('SELECT task_id, check_name, passed, reason FROM verdicts WHERE run_id = ? ORDER BY task_id, check_name')
+      .all(runId) as Array<{ task_id: string; check_name: Verdict['check']; passed: number; reason: string }>;
+    return rows.map((r) => ({ taskId: r.task_id, check: r.check_name, passed: r.passed === 1, reason: r.reason }));
   }
 
   async close(): Promise<void> {

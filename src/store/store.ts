@@ -1,4 +1,4 @@
-import type { DiscoveredTool, RecordedCall, SubDag, ToolEdge, ToolProfile, JsonValue } from '../domain.js';
+import type { DiscoveredTool, JsonValue, RecordedCall, SubDag, Task, ToolEdge, ToolProfile, Verdict } from '../domain.js';
 
 /** One generation run: the workflow ID is its key, so a run started again under the same ID resumes. */
 export interface RunRecord {
@@ -56,6 +56,14 @@ export interface Store {
   saveEpisode(episode: EpisodeRecord): Promise<void>;
   getEpisode(runId: string, subDagIndex: number): Promise<EpisodeRecord | undefined>;
   listEpisodes(runId: string): Promise<EpisodeRecord[]>;
+
+  /** Replaces the candidate tasks written from one sub-DAG (synthesis is deterministic, so a retry writes the same). */
+  saveTasks(runId: string, subDagIndex: number, tasks: Task[]): Promise<void>;
+  listTasks(runId: string): Promise<Task[]>;
+
+  /** Replaces every verdict of the run: verification always judges all candidates together. */
+  saveVerdicts(runId: string, verdicts: Verdict[]): Promise<void>;
+  listVerdicts(runId: string): Promise<Verdict[]>;
 
   close(): Promise<void>;
 }
