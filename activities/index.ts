@@ -6,6 +6,10 @@ import { prepareRunActivity } from './prepare-run.js';
 import { sampleSubDagsActivity } from './sample.js';
 import { summarizeRunActivity } from './summarize.js';
 import { buildToolGraphActivity } from './tool-graph.js';
+import { synthesizeTasksActivity } from './synthesize.js';
+import { verifyTasksActivity } from './verify.js';
+import { exportDatasetActivity } from './export.js';
+import { countVerifiedTasksActivity, replayTaskBatchActivity } from './replay.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -18,6 +22,11 @@ export function createActivities(deps: ActivityDeps) {
     sampleSubDags: sampleSubDagsActivity(deps),
     explorationStatus: explorationStatusActivity(deps),
     exploreEpisode: exploreEpisodeActivity(deps),
+    synthesizeTasks: synthesizeTasksActivity(deps),
+    verifyTasks: verifyTasksActivity(deps),
+    exportDataset: exportDatasetActivity(deps),
+    countVerifiedTasks: countVerifiedTasksActivity(deps),
+    replayTaskBatch: replayTaskBatchActivity(deps),
     summarizeRun: summarizeRunActivity(deps),
   };
 }

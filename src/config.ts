@@ -12,6 +12,8 @@ export interface RuntimeConfig {
   dataDir: string;
   storePath: string;
   sandboxRoot: string;
+  /** Exported datasets, one directory per run. */
+  datasetRoot: string;
 }
 
 export function runtimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -23,5 +25,6 @@ export function runtimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConf
     dataDir,
     storePath: resolve(dataDir, env.FIREFLY_STORE ?? 'firefly.sqlite'),
     sandboxRoot: resolve(dataDir, 'sandboxes'),
+    datasetRoot: resolve(dataDir, 'datasets'),
   };
 }

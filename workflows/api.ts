@@ -20,7 +20,16 @@ export interface GenerateServerDatasetInput {
   explorationsPerHistory?: number;
 }
 
-export type Stage = 'validating' | 'discovering' | 'building-graph' | 'sampling' | 'exploring' | 'summarizing' | 'done';
+export type Stage =
+  | 'validating'
+  | 'discovering'
+  | 'building-graph'
+  | 'sampling'
+  | 'exploring'
+  | 'verifying'
+  | 'exporting'
+  | 'summarizing'
+  | 'done';
 
 export interface RunProgress {
   runId: string;
@@ -32,6 +41,8 @@ export interface RunProgress {
   calls: number;
   linkedCalls: number;
   errors: number;
+  /** Candidate tasks written so far, and how many passed verification (once it ran). */
+  tasks: { candidates: number; verified: number };
   /** How many times this run continued as new to keep its history small. */
   continuations: number;
 }
@@ -46,6 +57,9 @@ export interface RunSummary {
   calls: number;
   linkedCalls: number;
   errors: number;
+  tasks: { candidates: number; verified: number; rejectedByCheck: Partial<Record<string, number>> };
+  /** The exported dataset: its directory and what it holds. */
+  dataset: { dir: string; tasks: number; meanCallsPerTask: number; shareWithThreeOrMoreCalls: number };
   /** Where the records are: the store file and the run's key in it. */
   store: { location: string; runId: string };
 }
@@ -76,4 +90,26 @@ export const failureTypes = {
 /** Child workflow IDs derive from the parent's, so a resumed run finds its children again. */
 export function subDagWorkflowId(parentWorkflowId: string, subDagIndex: number): string {
   return `${parentWorkflowId}/sub-dag-${subDagIndex}`;
+}
+
+/** The policies replayTasks can run; named here so that workflow code need not import the domain. */
+export const REPLAY_POLICIES = ['reference', 'offline-agent'] as const;
+export type ReplayPolicy = (typeof REPLAY_POLICIES)[number];
+
+export interface ReplayTasksInput {
+  /** The generation run whose verified tasks to replay (its workflow ID). */
+  runId: string;
+  /** Which policies to run (default: all). */
+  policies?: ReplayPolicy[];
+  /** Tasks per activity (default 50). */
+  batchSize?: number;
+}
+
+export interface PolicyScore {
+  policy: ReplayPolicy;
+  tasks: number;
+  passed: number;
+  passRate: number;
+  provenance: { exact: number; retrieved: number; generated: number; none: number };
+  failedExamples: string[];
 }

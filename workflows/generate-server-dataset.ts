@@ -27,6 +27,7 @@ const quick = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 4 },
 });
+/** Long stages that heartbeat: the probe and graph, verification, export. */
 const graphStage = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '30 seconds',
@@ -61,8 +62,13 @@ export async function generateServerDataset(input: GenerateServerDatasetInput, c
     return await continueAsNew<typeof generateServerDataset>(input, { progress, failed: [...failed] });
   }
 
+  setStage(progress, 'verifying');
+  const verification = await graphStage.verifyTasks({ runId });
+  progress.tasks = { candidates: verification.candidates, verified: verification.verified };
+  setStage(progress, 'exporting');
+  const dataset = await graphStage.exportDataset({ runId });
   setStage(progress, 'summarizing');
-  const summary = await quick.summarizeRun({ runId, failed: [...failed] });
+  const summary = await quick.summarizeRun({ runId, failed: [...failed], verification, dataset });
   Object.assign(progress, { calls: summary.calls, linkedCalls: summary.linkedCalls, errors: summary.errors });
   setStage(progress, 'done');
   return summary;
@@ -131,6 +137,7 @@ async function exploreOne(
     progress.calls += episode.calls;
     progress.linkedCalls += episode.linkedCalls;
     progress.errors += episode.errors;
+    progress.tasks.candidates += episode.candidates;
   } catch (error) {
     const cause = rootApplicationFailure(error);
     if (cause?.type === failureTypes.explorationFatal) {
@@ -180,6 +187,7 @@ function publish(progress: RunProgress): void {
       `tools: ${tools.usable} usable of ${tools.discovered}; graph: ${graph.edges} edges (${graph.high} high)`,
       `sub-DAGs: ${subDags.done}/${subDags.total} explored, ${subDags.failed} failed, ${subDags.inFlight} running`,
       `calls: ${progress.calls} (${progress.linkedCalls} fed by earlier outputs, ${progress.errors} errors)`,
+      `tasks: ${progress.tasks.candidates} candidates, ${progress.tasks.verified} verified`,
     ].join('\n'),
   );
 }
@@ -195,6 +203,7 @@ function emptyProgress(runId: string): RunProgress {
     calls: 0,
     linkedCalls: 0,
     errors: 0,
+    tasks: { candidates: 0, verified: 0 },
     continuations: 0,
   };
 }

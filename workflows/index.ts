@@ -1,3 +1,4 @@
 /** Every workflow the worker serves. */
 export { generateServerDataset } from './generate-server-dataset.js';
 export { exploreSubDag } from './explore-sub-dag.js';
+export { replayTasks } from './replay-tasks.js';

@@ -2,18 +2,15 @@ import type { JsonObject, JsonValue } from '../domain.js';
 
 /**
  * Field paths as the graph stage writes them: `entities[].name`, `names[]`, `task.id`, `[].id`.
- * `[]` means "every element"; concrete paths written back into links use indices (`entities[0].name`).
+ * `[]` means "every element"; concrete paths use indices (`entities[0].name`), and both can be read.
  */
-type Segment = { key: string } | { index: true };
+type Segment = { key: string } | { index: number | 'every' };
 
 function segments(pattern: string): Segment[] {
   const out: Segment[] = [];
-  for (const part of pattern.split('.')) {
-    if (part === '') continue;
-    const match = /^([^[]*)((?:\[\])*)$/.exec(part);
-    const key = match?.[1] ?? part;
-    if (key) out.push({ key });
-    for (let i = 0; i < (match?.[2]?.length ?? 0) / 2; i++) out.push({ index: true });
+  for (const match of pattern.matchAll(/([^.[\]]+)|\[(\d*)\]/g)) {
+    if (match[1] !== undefined) out.push({ key: match[1] });
+    else out.push({ index: match[2] === '' ? 'every' : Number(match[2]) });
   }
   return out;
 }
@@ -30,7 +27,10 @@ export function valuesAt(root: JsonValue, pattern: string): FoundValue[] {
     const next: FoundValue[] = [];
     for (const { path, value } of found) {
       if ('index' in segment) {
-        if (Array.isArray(value)) value.forEach((item, i) => next.push({ path: `${path}[${i}]`, value: item }));
+        if (!Array.isArray(value)) continue;
+        value.forEach((item, i) => {
+          if (segment.index === 'every' || segment.index === i) next.push({ path: `${path}[${i}]`, value: item });
+        });
       } else if (value && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, segment.key)) {
         next.push({ path: path ? `${path}.${segment.key}` : segment.key, value: value[segment.key] as JsonValue });
       }
@@ -53,4 +53,19 @@ export function primitiveLeaves(value: JsonValue, path = ''): FoundValue[] {
     return Object.entries(value as JsonObject).flatMap(([key, item]) => primitiveLeaves(item, path ? `${path}.${key}` : key));
   }
   return [{ path, value }];
+}
+
+/** A copy of `root` with the value at a concrete path (`names[0]`, `task.id`) replaced. */
+export function withValueAt(root: JsonValue, path: string, value: JsonValue): JsonValue {
+  const steps = segments(path).map((s) => ('key' in s ? s.key : s.index === 'every' ? 0 : s.index));
+  const copy = structuredClone(root);
+  if (steps.length === 0) return value;
+  let node: JsonValue = copy;
+  for (const [i, step] of steps.entries()) {
+    const last = i === steps.length - 1;
+    const container = node as Record<string | number, JsonValue>;
+    if (last) container[step] = value;
+    else node = container[step] ?? (container[step] = typeof steps[i + 1] === 'number' ? [] : {});
+  }
+  return copy;
 }

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { exportDataset as writeDataset, type DatasetCounts } from '../src/export/export-dataset.js';
+import { writeSimulatorCache } from '../src/simulator/cache-file.js';
+import { simulatorInputFromStore } from '../src/simulator/from-store.js';
+import type { ActivityDeps } from './deps.js';
+import { verifiedTasks } from './replay.js';
+import { loadRun } from './run-context.js';
+
+export interface ExportedDataset {
+  dir: string;
+  counts: DatasetCounts;
+  skipped: number;
+}
+
+/** Exports the run's verified tasks, its simulator cache and a dataset card into one directory. */
+export function exportDatasetActivity(deps: ActivityDeps) {
+  return async function exportDataset(input: { runId: string }): Promise<ExportedDataset> {
+    const { run } = await loadRun(deps, input.runId);
+    const dir = join(deps.datasetRoot, safeDirName(input.runId));
+    const candidates = await deps.store.listTasks(input.runId);
+    const summary = await writeDataset({
+      dir,
+      run: {
+        runId: input.runId,
+        server: run.serverName,
+        planner: run.planner,
+        synthesizer: deps.synthesizer.name,
+        ...(deps.taskJudge ? { judge: deps.taskJudge.name } : {}),
+      },
+      tools: await deps.store.listTools(input.runId),
+      tasks: await verifiedTasks(deps, input.runId),
+      verdicts: await deps.store.listVerdicts(input.runId),
+      candidates: candidates.length,
+      writeSimulatorCache: async (path) => writeSimulatorCache(path, await simulatorInputFromStore(deps.store, input.runId)),
+      simulatorCacheFormatDoc: resolve(deps.projectRoot, 'src/simulator/CACHE-FORMAT.md'),
+      pipelineVersion: pipelineVersion(deps.projectRoot),
+    });
+    return { dir: summary.dir, counts: summary.counts, skipped: summary.skipped.length };
+  };
+}
+
+function pipelineVersion(projectRoot: string): string {
+  return (JSON.parse(readFileSync(resolve(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Workflow IDs may hold characters a directory name should not. */
+function safeDirName(runId: string): string {
+  return runId.replace(/[^A-Za-z0-9._-]+/g, '_');
+}

@@ -1,0 +1,50 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readSimulatorCache } from '../simulator/cache-file.js';
+import { SIMULATOR_CACHE_FILE } from '../simulator/cache-tables.js';
+import { serveHttp } from '../simulator/serve-http.js';
+import { serveStdio } from '../simulator/serve-stdio.js';
+import { Simulator } from '../simulator/simulator.js';
+import type { SimulateOptions } from './simulate-options.js';
+import { UsageError } from './usage-error.js';
+
+/** Where messages for people go: never stdout in stdio mode, which carries the protocol. */
+const log = (line: string) => process.stderr.write(`firefly simulate: ${line}\n`);
+
+/** The cache file of `--dataset`: DIR/simulator.sqlite, or the file itself when one is given. */
+export function cachePath(dataset: string): string {
+  const path = resolve(dataset);
+  if (!existsSync(path)) {
+    throw new UsageError(`--dataset ${dataset} does not exist: give the directory a dataset export wrote (it holds ${SIMULATOR_CACHE_FILE})`);
+  }
+  if (statSync(path).isFile()) return path;
+  const file = join(path, SIMULATOR_CACHE_FILE);
+  if (!existsSync(file)) {
+    throw new UsageError(`--dataset ${dataset} has no ${SIMULATOR_CACHE_FILE}: give the directory a dataset export wrote, or export the run's dataset again`);
+  }
+  return file;
+}
+
+/** Loads the dataset's cache and serves it until the client leaves (stdio) or a signal arrives (HTTP). */
+export async function runSimulate(options: SimulateOptions): Promise<void> {
+  const file = cachePath(options.dataset);
+  const started = performance.now();
+  const cache = readSimulatorCache(file);
+  const simulator = new Simulator(cache, { retrievalThreshold: options.threshold });
+  const what = `${cache.tools.length} tools of "${cache.server}", ${cache.entries.length} recorded calls`;
+  log(`loaded ${what} from ${file} in ${Math.round(performance.now() - started)} ms`);
+  if (options.transport === 'stdio') {
+    log('serving over stdio');
+    await serveStdio(simulator, log);
+    return;
+  }
+  const serving = await serveHttp(simulator, { host: options.host, port: options.port, log });
+  // The one line on stdout: the endpoint, for people and for scripts that started us on port 0.
+  process.stdout.write(`${serving.url}\n`);
+  log(`serving over streamable HTTP at ${serving.url} (one episode per session); Ctrl-C stops`);
+  await new Promise<void>((resolveStop) => {
+    const stop = () => void serving.close().finally(resolveStop);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,164 @@
+import { SANDBOX_PLACEHOLDER } from '../explore/sandbox-paths.js';
+import { DATASET_CONFIGS, DATASET_FILES } from './dataset-files.js';
+import { REWARD_SPEC } from './rl-row.js';
+import type { DatasetCounts, ExportInput, SkippedTask } from './types.js';
+import { toYaml } from './yaml.js';
+
+/** What the card needs to know; no clock, so the card is as reproducible as the data. */
+export interface CardInput {
+  run: ExportInput['run'];
+  pipelineVersion: string;
+  counts: DatasetCounts;
+  skipped: SkippedTask[];
+  hasSimulatorDoc: boolean;
+}
+
+/** README.md: a Hugging Face dataset card (YAML header with one config per JSONL file) and the column schemas. */
+export function datasetCard(input: CardInput): string {
+  return `---\n${toYaml(header(input))}---\n\n${body(input)}`;
+}
+
+function header({ run, counts }: CardInput) {
+  return {
+    pretty_name: `FireFly tool-calling tasks: ${run.server}`,
+    // The answers are observations of a third-party server: its terms, not ours, govern them.
+    license: 'other',
+    language: ['en'],
+    task_categories: ['text-generation', 'question-answering'],
+    tags: ['tool-calling', 'function-calling', 'mcp', 'agents', 'synthetic', 'verified', 'firefly', `mcp-server-${run.server}`],
+    size_categories: [sizeCategory(counts.tasks)],
+    configs: DATASET_CONFIGS.map((c) => ({ config_name: c.configName, data_files: [{ split: 'train', path: c.file }] })),
+  };
+}
+
+function sizeCategory(n: number): string {
+  if (n < 1_000) return 'n<1K';
+  if (n < 10_000) return '1K<n<10K';
+  if (n < 100_000) return '10K<n<100K';
+  if (n < 1_000_000) return '100K<n<1M';
+  return '1M<n<10M';
+}
+
+function body({ run, pipelineVersion, counts, skipped, hasSimulatorDoc }: CardInput): string {
+  const F = DATASET_FILES;
+  const rejected = Object.entries(counts.rejectedByCheck);
+  return `# FireFly tool-calling tasks: \`${run.server}\`
+
+Verified tool-calling tasks generated from the real MCP server \`${run.server}\` by FireFly-TS ${pipelineVersion}
+(run \`${run.runId}\`). The server's tools were explored on fresh sandboxed instances and every call
+was recorded; each task was then written backward from recorded results, so its answer was observed
+on the real server. Planner: \`${run.planner}\`. Synthesizer: \`${run.synthesizer}\`. Judge: \`${run.judge ?? 'none (deterministic checks only)'}\`.
+
+## Counts
+
+| figure | value |
+|---|---|
+| candidate tasks synthesized | ${counts.candidates} |
+| candidates rejected (failed at least one check) | ${counts.rejectedCandidates} |
+| verified tasks exported | ${counts.tasks} |
+| verified tasks not exported (see manifest.json \`skipped\`) | ${counts.skipped} |
+| reference trajectories | ${counts.trajectories} |
+| tool calls | ${counts.toolCalls} |
+| mean calls per task | ${counts.meanCallsPerTask} |
+| share of tasks with 3 or more calls | ${counts.shareWithThreeOrMoreCalls} |
+| difficulty easy / medium / hard | ${counts.difficulty.easy} / ${counts.difficulty.medium} / ${counts.difficulty.hard} |
+
+## Files
+
+| file | what it holds |
+|---|---|
+| \`${F.tasks}\` | one task per line: instruction, answer schema, ground truth with sources, reference trajectory, provenance |
+| \`${F.sftOpenai}\` | supervised fine-tuning rows, OpenAI chat format |
+| \`${F.sftAnthropic}\` | supervised fine-tuning rows, Anthropic Messages format |
+| \`${F.rl}\` | RL prompts in verl's row format, with the reward's ground truth |
+| \`${F.simulator}\` | the simulator cache: every recorded call, for offline replay${hasSimulatorDoc ? ` (tables described in \`${F.simulatorDoc}\`)` : ''} |
+| \`${F.manifest}\` | counts, rejections per check, sha256 and line count of every file |
+
+Row *i* of the four JSONL files is the same task, and a call has the same id in all of them.
+
+## Column schemas
+
+### \`${F.tasks}\`
+
+| column | type | meaning |
+|---|---|---|
+| \`id\` | string | stable task id |
+| \`instruction\` | string | the task as given to the agent |
+| \`tools.offered\` | string[] | the tool names offered to the agent (all usable tools of the server) |
+| \`tools.names\` | object | offered name → \`server/tool\` (the tool's name on its server) |
+| \`answer_schema\` | JSON Schema | an object with one property per answer field |
+| \`answer\` | object | the expected answer, field → value |
+| \`ground_truth[]\` | list | \`field\`, \`value\`, \`source.trajectory_step\` (index into \`trajectory\`), \`source.path\` (path into that call's output) |
+| \`answer_template\` | string | one sentence with \`{field}\` slots |
+| \`difficulty\` | string | \`easy\`, \`medium\` or \`hard\` |
+| \`trajectory[]\` | list | the reference calls: \`call_id\`, \`tool\` (offered name), \`arguments\` (object), \`result\` (the MCP CallToolResult as recorded), \`is_error\`, \`links[]\` (\`argument\` ← \`from_trajectory_step\`.\`output_path\`), \`recorded\` (\`sub_dag\`, \`step\` in the simulator cache) |
+| \`provenance\` | object | \`run_id\`, \`server\`, \`sub_dag\`, \`synthesizer\`, \`planner\` |
+
+A call's *output*, which \`source.path\` addresses, is its result's \`structuredContent\` when present;
+otherwise its content: a single text block parsed as JSON (or \`{"text": …}\` when it is not JSON),
+several blocks as a list. Paths look like \`entities[0].name\`.
+
+### \`${F.sftOpenai}\`
+
+| column | type | meaning |
+|---|---|---|
+| \`messages\` | list | \`system\`, \`user\`, then per call an \`assistant\` message with one \`tool_calls[]\` entry (\`id\`, \`type: "function"\`, \`function.name\`, \`function.arguments\` as a JSON **string**) and a \`tool\` message (\`tool_call_id\`, \`content\` string); last, the \`assistant\` answer. Assistant messages carry \`weight: 1\`. |
+| \`tools\` | list | \`{"type": "function", "function": {"name", "description", "parameters"}}\` |
+
+### \`${F.sftAnthropic}\`
+
+| column | type | meaning |
+|---|---|---|
+| \`system\` | string | the system prompt |
+| \`tools\` | list | \`{"name", "description", "input_schema"}\` |
+| \`messages\` | list | \`user\` instruction; per call an \`assistant\` message with a \`tool_use\` block (\`id\`, \`name\`, \`input\` as an **object**) and a \`user\` message starting with the matching \`tool_result\` block (\`tool_use_id\`, \`content\` string, \`is_error\`); last, the \`assistant\` answer |
+
+### \`${F.rl}\`
+
+| column | type | meaning |
+|---|---|---|
+| \`data_source\` | string | \`firefly/${run.server}\` |
+| \`prompt\` | list | chat messages: \`system\`, \`user\` |
+| \`ability\` | string | \`tool-use\` |
+| \`reward_model\` | object | \`style: "rule"\`, \`ground_truth\`: the answer object as a JSON **string** |
+| \`extra_info\` | object | \`task_id\`, \`answer_schema\`, \`tools\` (OpenAI function list), \`reward\`, \`index\` |
+
+Tool results in the chat formats are strings: structured output serialised as JSON, otherwise the
+text blocks joined (binary blocks summarised without their data). The final answer is the filled
+answer template, a blank line, then the answer object as JSON.
+
+## How the answers were verified
+
+Every task's answer values were read from recorded results of real calls. Deterministic checks ran
+on every candidate: each value is found at its recorded source (\`grounded\`), the reference
+trajectory replays to the same answer in the simulator (\`replayable\`), the instruction does not
+leak the answer (\`no-leakage\`), every input the task needs is given or obtainable
+(\`inputs-available\`), the task is not trivial (\`non-trivial\`) and not a duplicate
+(\`no-duplicate\`)${run.judge ? `; then the LLM judge \`${run.judge}\` (\`llm-judge\`)` : ''}. A task is exported only if it passed all of them,
+and only if every reference call's arguments validate against its tool's input schema.
+
+${rejected.length === 0 ? 'No candidate failed a check.' : `Failed checks (a candidate can fail several):\n\n| check | failed |\n|---|---|\n${rejected.map(([check, n]) => `| \`${check}\` | ${n} |`).join('\n')}`}
+${skipped.length === 0 ? '' : `\n${skipped.length} verified task(s) were not exported; manifest.json lists each with the reason.\n`}
+## Reward
+
+\`${REWARD_SPEC.type}\`: an answer earns the reward when every field of \`reward_model.ground_truth\`
+matches, after normalising ${REWARD_SPEC.normalisation}. Extract the last JSON object of the final
+message as the answer.
+
+## Tool names, call ids and the sandbox
+
+- Tool names are sanitised to \`^[a-zA-Z0-9_-]{1,64}$\`; \`tools.names\` in \`${F.tasks}\` maps each back to
+  \`server/tool\`. Two tools that would sanitise to the same name get distinct names with a hash suffix.
+- Call ids are 9 alphanumeric characters derived from the task id and the step, identical across files.
+- Arguments and results contain the literal \`${SANDBOX_PLACEHOLDER}\` where the server's sandbox directory was.
+  It is kept on purpose: the simulator's keys contain it. An agent replaying against the simulator
+  should use it as is; against a live server, substitute the server's own directory.
+
+## Replay with the simulator
+
+\`${F.simulator}\` holds every recorded call of the run. Replay an agent offline with FireFly-TS:
+\`npm run simulate -- --dataset DIR\`, or with any SQLite reader${hasSimulatorDoc ? ` using the tables described in \`${F.simulatorDoc}\`` : ''}.
+Exact matches return the recorded result; others are answered from the nearest recorded call of
+the same tool, and every answer says which (provenance: exact, retrieved, generated or none).
+`;
+}

@@ -1,0 +1,63 @@
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { argumentValidator } from './argument-validator.js';
+import { datasetCounts } from './counts.js';
+import { datasetCard } from './dataset-card.js';
+import { DATASET_FILES } from './dataset-files.js';
+import { fileDigest, jsonLines } from './file-digest.js';
+import { manifest } from './manifest.js';
+import { prepareTask, type PreparedTask } from './prepared-task.js';
+import { rlRow } from './rl-row.js';
+import { sftAnthropicRow } from './sft-anthropic-row.js';
+import { sftOpenAiRow } from './sft-openai-row.js';
+import { tasksRow } from './tasks-row.js';
+import { toolCatalog } from './tool-catalog.js';
+import type { ExportInput, ExportSummary, FileDigest, SkippedTask } from './types.js';
+
+export type { DatasetCounts, ExportInput, ExportSummary, FileDigest, SkippedTask } from './types.js';
+
+/**
+ * Writes a run's verified tasks as a dataset directory that needs nothing of this project to read:
+ * the tasks, SFT rows in OpenAI and Anthropic formats, verl RL rows, the simulator cache, a card
+ * and a manifest. A task that breaks a format rule is skipped with its reason, never thrown over.
+ * Tasks are ordered by id, so the files depend on the tasks given, not on the order they came in.
+ */
+export async function exportDataset(input: ExportInput): Promise<ExportSummary> {
+  const catalog = toolCatalog(input.run.server, input.tools);
+  const checkArguments = argumentValidator(catalog.rawSchemas);
+  const prepared: PreparedTask[] = [];
+  const skipped: SkippedTask[] = [];
+  for (const task of [...input.tasks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    const outcome = prepareTask(task, catalog, checkArguments);
+    if (outcome.ok) prepared.push({ ...outcome.task, index: prepared.length });
+    else skipped.push({ taskId: task.id, reason: outcome.reason });
+  }
+
+  await mkdir(input.dir, { recursive: true });
+  const path = (name: string) => join(input.dir, name);
+  const F = DATASET_FILES;
+  await writeFile(path(F.tasks), jsonLines(prepared.map((p) => tasksRow(p, catalog, input.run.planner))));
+  await writeFile(path(F.sftOpenai), jsonLines(prepared.map((p) => sftOpenAiRow(p, catalog.offered))));
+  await writeFile(path(F.sftAnthropic), jsonLines(prepared.map((p) => sftAnthropicRow(p, catalog.offered))));
+  await writeFile(path(F.rl), jsonLines(prepared.map((p) => rlRow(p, catalog.offered))));
+  // The cache writer gets a fresh path: tables of an earlier export must not mix into this one.
+  await rm(path(F.simulator), { force: true });
+  await input.writeSimulatorCache(path(F.simulator));
+  // A SIMULATOR.md left by an earlier export would describe a cache this one may not have.
+  if (input.simulatorCacheFormatDoc) await copyFile(input.simulatorCacheFormatDoc, path(F.simulatorDoc));
+  else await rm(path(F.simulatorDoc), { force: true });
+
+  const counts = datasetCounts(prepared.map((p) => p.task), skipped.length, input.verdicts, input.candidates);
+  await writeFile(
+    path(F.card),
+    datasetCard({ run: input.run, pipelineVersion: input.pipelineVersion, counts, skipped, hasSimulatorDoc: Boolean(input.simulatorCacheFormatDoc) }),
+  );
+
+  const files: Record<string, FileDigest> = {};
+  for (const name of [F.card, ...(input.simulatorCacheFormatDoc ? [F.simulatorDoc] : []), F.rl, F.sftAnthropic, F.sftOpenai, F.simulator, F.tasks]) {
+    files[name] = await fileDigest(path(name), name === F.simulator);
+  }
+  await writeFile(path(F.manifest), `${JSON.stringify(manifest(input, counts, files, skipped), null, 2)}\n`);
+  files[F.manifest] = await fileDigest(path(F.manifest));
+  return { dir: input.dir, files, counts, skipped };
+}

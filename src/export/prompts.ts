@@ -1,0 +1,38 @@
+import type { JsonObject, Task } from '../domain.js';
+import { SANDBOX_PLACEHOLDER } from '../explore/sandbox-paths.js';
+
+/**
+ * The words around a task, shared by every format so that SFT and RL prompts are the same text.
+ * Recorded arguments keep the literal `${sandbox}` (the simulator's keys contain it), so a task
+ * that touches files tells the agent that this is its directory's name.
+ */
+export function systemPrompt(server: string, usesSandbox: boolean): string {
+  const base =
+    `You are an assistant that completes tasks by calling the tools of the MCP server "${server}". ` +
+    'Call the tools you need, one at a time, and base your answer only on what they return.';
+  return usesSandbox ? `${base} Your working directory is ${SANDBOX_PLACEHOLDER}; write paths inside it as ${SANDBOX_PLACEHOLDER}/….` : base;
+}
+
+export function userPrompt(task: Task): string {
+  return (
+    `${task.instruction}\n\nWhen you have the answer, reply with one sentence, then the answer as a JSON object ` +
+    `matching this JSON Schema: ${JSON.stringify(task.answerSchema)}`
+  );
+}
+
+/** The reference final answer: the filled template sentence, then the answer JSON on its own line. */
+export function finalAnswerText(task: Task, answer: JsonObject): string {
+  return `${fillTemplate(task.answerTemplate, answer)}\n\n${JSON.stringify(answer)}`;
+}
+
+/** `{field}` slots take the ground-truth values; a slot with no such field stays as written. */
+export function fillTemplate(template: string, answer: JsonObject): string {
+  return template.replace(/\{([^{}]+)\}/g, (slot, field: string) =>
+    Object.hasOwn(answer, field) ? String(answer[field]) : slot,
+  );
+}
+
+export function usesSandbox(task: Task): boolean {
+  const text = JSON.stringify([task.instruction, task.trajectory.map((s) => [s.arguments, s.result])]);
+  return text.includes(SANDBOX_PLACEHOLDER);
+}

@@ -1,0 +1,61 @@
+import type { DiscoveredTool, Difficulty, Task, Verdict } from '../domain.js';
+
+/** What a run hands the exporter: its verified tasks and enough context to describe them. */
+export interface ExportInput {
+  /** Created if missing; files the exporter writes are overwritten. */
+  dir: string;
+  run: { runId: string; server: string; planner: string; synthesizer: string; judge?: string };
+  /** The server's tools; the usable ones are offered to the agent in every task. */
+  tools: DiscoveredTool[];
+  /** Verified tasks only: the caller filters. */
+  tasks: Task[];
+  /** Every verdict of every candidate, for the manifest's rejection breakdown. */
+  verdicts: Verdict[];
+  /** How many candidate tasks were synthesized. */
+  candidates: number;
+  /** Writes the simulator's cache (a SQLite file) to the given path; the simulator module owns its format. */
+  writeSimulatorCache: (path: string) => Promise<void>;
+  /** A markdown file describing the cache's tables, copied into the dataset as SIMULATOR.md. */
+  simulatorCacheFormatDoc?: string;
+  /** The package.json version of the pipeline that produced the data. */
+  pipelineVersion: string;
+}
+
+export interface FileDigest {
+  sha256: string;
+  /** Newline-terminated lines; null for binary files (the simulator's SQLite cache). */
+  lines: number | null;
+}
+
+/** A verified task the exporter refused, and why (it never throws over one bad task). */
+export interface SkippedTask {
+  taskId: string;
+  reason: string;
+}
+
+export interface DatasetCounts {
+  candidates: number;
+  /** Tasks exported. */
+  tasks: number;
+  /** Verified tasks the exporter skipped (see ExportSummary.skipped). */
+  skipped: number;
+  /** Distinct candidates with at least one failed check. */
+  rejectedCandidates: number;
+  /** Failed verdicts per check; a candidate failing several checks counts once under each. */
+  rejectedByCheck: Record<string, number>;
+  /** One reference trajectory per exported task. */
+  trajectories: number;
+  toolCalls: number;
+  meanCallsPerTask: number;
+  /** Share of exported tasks whose trajectory has three calls or more. */
+  shareWithThreeOrMoreCalls: number;
+  difficulty: Record<Difficulty, number>;
+}
+
+export interface ExportSummary {
+  dir: string;
+  /** Every file written, by name relative to `dir`, including manifest.json. */
+  files: Record<string, FileDigest>;
+  counts: DatasetCounts;
+  skipped: SkippedTask[];
+}

@@ -1,0 +1,29 @@
+import type { JsonValue, Task } from '../domain.js';
+
+/**
+ * The binary reward: 1 when every answer field matches its ground truth after normalisation —
+ * numbers by value (`"36"` = 36 = 36.0), text by case and whitespace, lists in any order — else 0.
+ */
+export function reward(task: Task, answer: Record<string, JsonValue | undefined>): 0 | 1 {
+  return task.groundTruth.every((g) => same(answer[g.field], g.value)) ? 1 : 0;
+}
+
+function same(actual: JsonValue | undefined, expected: JsonValue): boolean {
+  if (actual === undefined) return false;
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    const a = actual.map(normalise).sort();
+    const e = expected.map(normalise).sort();
+    return a.length === e.length && a.every((item, i) => item === e[i]);
+  }
+  return normalise(actual) === normalise(expected);
+}
+
+function normalise(value: JsonValue): string {
+  if (typeof value === 'number') return `n:${Number(value.toPrecision(12))}`;
+  if (typeof value === 'string') {
+    const text = value.trim().replace(/\s+/g, ' ').toLowerCase();
+    const number = Number(text);
+    return text !== '' && Number.isFinite(number) ? `n:${Number(number.toPrecision(12))}` : `s:${text}`;
+  }
+  return `j:${JSON.stringify(value)}`;
+}

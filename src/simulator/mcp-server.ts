@@ -1,0 +1,51 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { JsonObject, ToolDefinition } from '../domain.js';
+import type { Simulator } from './simulator.js';
+import { answerMeta, toWireResult } from './wire.js';
+
+/** Names the simulator in serverInfo.version, so a client can tell it from the real server. */
+export const SIMULATOR_VERSION = 'firefly-simulator';
+
+/**
+ * One MCP server session over a simulator: one episode, since a session is one agent's run
+ * against a fresh server. It lists the recorded tools as the real server listed them and answers
+ * every tools/call from the simulator, with the provenance in the result's `_meta`. A tool the
+ * recording does not know is a protocol error (InvalidParams), as the SDK's own servers answer it.
+ */
+export function createSimulatorServer(simulator: Simulator, options: { onError?: (error: Error) => void } = {}): Server {
+  const server = new Server(
+    { name: simulator.cache.server || 'simulator', version: SIMULATOR_VERSION },
+    {
+      capabilities: { tools: {} },
+      instructions: `Replays recorded calls of the MCP server "${simulator.cache.server}". Each result's _meta says how it was answered: firefly/provenance is exact, retrieved or none.`,
+    },
+  );
+  const episode = simulator.startEpisode();
+  const tools = simulator.tools().map(toMcpTool);
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const { name } = request.params;
+    const args = (request.params.arguments ?? {}) as JsonObject;
+    const answer = await episode.call(name, args);
+    if (!simulator.cache.tool(name)) {
+      const text = (answer.result as { content: Array<{ text: string }> }).content[0]?.text ?? `Unknown tool "${name}"`;
+      throw new McpError(ErrorCode.InvalidParams, text, answerMeta(answer));
+    }
+    return toWireResult(answer);
+  });
+  server.onerror = (error) => options.onError?.(error);
+  return server;
+}
+
+function toMcpTool(tool: ToolDefinition): Tool {
+  // Clients reject a tool list whose input schema is not an object schema; recorded ones always are.
+  const inputSchema = { type: 'object', ...tool.inputSchema } as Tool['inputSchema'];
+  return {
+    name: tool.name,
+    description: tool.description,
+    inputSchema,
+    ...(tool.outputSchema ? { outputSchema: { type: 'object', ...tool.outputSchema } as Tool['outputSchema'] } : {}),
+    ...(tool.annotations ? { annotations: tool.annotations } : {}),
+  };
+}

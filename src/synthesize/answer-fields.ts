@@ -1,0 +1,95 @@
+import type { JsonPrimitive, JsonValue } from '../domain.js';
+import { primitiveLeaves } from '../explore/json-path.js';
+import { appearsIn } from '../verify/appears-in.js';
+import { ordinal, singular, words } from './words.js';
+
+export interface AnswerField {
+  field: string;
+  value: JsonPrimitive;
+  /** Path into the output of the trajectory step it was observed in. */
+  path: string;
+  trajectoryStep: number;
+  /** How the instruction asks for it, e.g. "the entity type of the first entity returned in step 2". */
+  description: string;
+}
+
+/** Output keys that report how a call went rather than what it found: a guessable answer. */
+const STATUS_KEYS = new Set(['status', 'success', 'ok', 'error', 'message', 'isError']);
+/** Long enough for a file's content or an observation, short enough to compare as one answer. */
+const MAX_TEXT = 400;
+/** Clock times change between the recording and any replay on a live server: never an answer. */
+const TIME_LIKE = /\d{1,2}:\d{2}:\d{2}|GMT|\b(19|20)\d{2}-\d{2}-\d{2}T/;
+
+/**
+ * Answer candidates in one step's output: primitive leaves a user could not know in advance —
+ * strings and numbers (booleans are a coin toss), not status reports, not overlong prose, not
+ * clock times, and nothing the instruction already shows. Earlier array elements and distinct keys come first.
+ */
+export function answerCandidates(output: JsonValue, trajectoryStep: number, instruction: string): AnswerField[] {
+  const seenKeys = new Set<string>();
+  return primitiveLeaves(output)
+    .filter(({ path, value }) => {
+      const key = lastKey(path);
+      if (STATUS_KEYS.has(key)) return false;
+      if (typeof value === 'number') return Number.isFinite(value) && !appearsIn(value, instruction);
+      if (typeof value !== 'string') return false;
+      const text = value.trim();
+      return (
+        text.length >= 2 && text.length <= MAX_TEXT && /[a-z0-9]/i.test(text) && !TIME_LIKE.test(text) && !appearsIn(text, instruction)
+      );
+    })
+    .sort((a, b) => depthOfIndices(a.path) - depthOfIndices(b.path))
+    .filter(({ path }) => {
+      const key = lastKey(path);
+      if (seenKeys.has(key)) return false;
+      seenKeys.add(key);
+      return true;
+    })
+    .map(({ path, value }) => ({
+      field: lastKey(path) || 'value',
+      value: value as JsonPrimitive,
+      path,
+      trajectoryStep,
+      description: describe(path, trajectoryStep),
+    }));
+}
+
+/** Gives each field a unique name: a second `name` becomes `name2`. */
+export function uniqueFieldNames(fields: AnswerField[]): AnswerField[] {
+  const used = new Map<string, number>();
+  return fields.map((f) => {
+    const count = (used.get(f.field) ?? 0) + 1;
+    used.set(f.field, count);
+    return count === 1 ? f : { ...f, field: `${f.field}${count}` };
+  });
+}
+
+function lastKey(path: string): string {
+  const match = /([A-Za-z_$][\w$-]*)(?:\[\d+\])*$/.exec(path);
+  return match?.[1] ?? '';
+}
+
+/** Sum of array indices along a path: `entities[0].name` (0) before `entities[1].name` (1). */
+function depthOfIndices(path: string): number {
+  return [...path.matchAll(/\[(\d+)\]/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+/** "the entity type of the first entity returned in step 2" for `entities[0].entityType`. */
+function describe(path: string, trajectoryStep: number): string {
+  const parts = [...path.matchAll(/([A-Za-z_$][\w$-]*)|\[(\d+)\]/g)];
+  const leaf = parts.at(-1)?.[1] ? words(parts.at(-1)![1]!) : 'value';
+  let owner = '';
+  for (let i = parts.length - 2; i >= 0; i--) {
+    const index = parts[i]?.[2];
+    const key = parts[i - 1]?.[1];
+    if (index !== undefined && key) {
+      owner = ` of the ${ordinal(Number(index))} ${singular(words(key))}`;
+      break;
+    }
+    if (parts[i]?.[1]) {
+      owner = ` of the ${singular(words(parts[i]![1]!))}`;
+      break;
+    }
+  }
+  return `the ${leaf}${owner} returned in step ${trajectoryStep + 1}`;
+}

@@ -1,0 +1,66 @@
+import type { JsonObject, JsonValue, ToolDefinition, TrajectoryStep } from '../domain.js';
+import type { AnswerField } from './answer-fields.js';
+import { ordinal, singular, words } from './words.js';
+
+/**
+ * The instruction's body: one numbered request per trajectory step, phrased from the tool's
+ * description (never its name), with every value a user would know written out and every value
+ * the agent must discover referred to by where it comes from.
+ */
+export function instructionBody(server: string, trajectory: TrajectoryStep[], tools: ReadonlyMap<string, ToolDefinition>): string {
+  const toolNames = [...tools.keys()];
+  const steps = trajectory.map((step, i) => {
+    const action = actionPhrase(tools.get(step.tool), step.tool, toolNames);
+    const args = renderArguments(step);
+    return `${i + 1}. ${action}${args ? ` with ${args}` : ''}.`;
+  });
+  return [`Using the ${server} service, do the following:`, ...steps].join('\n');
+}
+
+/** The closing request: which values to report, each described by where it is found. */
+export function answerRequest(fields: AnswerField[]): string {
+  const wanted = fields.map((f) => `"${f.field}" (${f.description})`).join(', ');
+  return `Then report a JSON object with ${wanted}.`;
+}
+
+/** "The entity type is {entityType} and the name is {name}." */
+export function answerTemplate(fields: AnswerField[]): string {
+  const parts = fields.map((f) => `the ${words(f.field.replace(/\d+$/, ''))} is {${f.field}}`);
+  const sentence = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0] ?? '';
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
+}
+
+function actionPhrase(tool: ToolDefinition | undefined, name: string, toolNames: string[]): string {
+  const first = (tool?.description ?? '').split(/(?<=[.!?])\s|\n/)[0]?.trim().replace(/[.!?:]+$/, '') ?? '';
+  let phrase = first.length >= 8 ? first : `${words(name)}`;
+  // Descriptions sometimes name other tools; an instruction never does.
+  for (const other of toolNames) phrase = phrase.split(other).join(words(other));
+  return phrase.charAt(0).toUpperCase() + phrase.slice(1);
+}
+
+/** `entities [{"name": "Ada"}], names [the name of the first entity returned in step 1]` */
+function renderArguments(step: TrajectoryStep): string {
+  const linked = new Map(step.links.map((l) => [l.argument, reference(l.outputPath, l.fromTrajectoryStep)]));
+  return Object.entries(step.arguments)
+    .map(([key, value]) => `${words(key)} ${render(value, key, linked)}`)
+    .join(', ');
+}
+
+function render(value: JsonValue, path: string, linked: Map<string, string>): string {
+  const reference = linked.get(path);
+  if (reference) return `[${reference}]`;
+  if (Array.isArray(value)) return `[${value.map((item, i) => render(item, `${path}[${i}]`, linked)).join(', ')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.entries(value as JsonObject).map(([k, v]) => `"${k}": ${render(v, `${path}.${k}`, linked)}`).join(', ')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** "the name of the first entity returned in step 1" for `entities[0].name` of step 0. */
+function reference(outputPath: string, fromStep: number): string {
+  const keys = [...outputPath.matchAll(/([A-Za-z_$][\w$-]*)(?:\[(\d+)\])?/g)];
+  const leaf = keys.at(-1);
+  const owner = keys.at(-2);
+  const ownerText = owner?.[1] ? ` of the ${owner[2] !== undefined ? `${ordinal(Number(owner[2]))} ` : ''}${singular(words(owner[1]))}` : '';
+  return `the ${leaf?.[1] ? words(leaf[1]) : 'value'}${ownerText} returned in step ${fromStep + 1}`;
+}

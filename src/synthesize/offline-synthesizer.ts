@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import type { Difficulty, JsonSchema, RecordedCall, Task } from '../domain.js';
+import { outputValue } from '../mcp/output.js';
+import { answerCandidates, uniqueFieldNames, type AnswerField } from './answer-fields.js';
+import { answerRequest, answerTemplate, instructionBody } from './instruction.js';
+import { givenArguments } from '../verify/given-values.js';
+import { isDiscovered } from '../verify/non-trivial.js';
+import type { EpisodeRecord, Synthesizer } from './synthesizer.js';
+import { trajectoryFor } from './trajectory.js';
+
+const MAX_FIELDS = 3;
+
+/**
+ * The deterministic, template-driven synthesizer: one candidate task per successful call of an
+ * episode (the answer observed in that call's output, the calls that led to it as the reference
+ * trajectory). Its instructions are stiff — numbered steps phrased from the tools' descriptions —
+ * but their answers are observed values, and every task says `synthesizer: offline`.
+ */
+export class OfflineSynthesizer implements Synthesizer {
+  readonly name = 'offline';
+
+  async synthesize(episode: EpisodeRecord): Promise<Task[]> {
+    const explored = episode.calls.filter((c) => c.phase === 'explore');
+    const succeeded = explored.filter((c) => !c.isError);
+    return succeeded.flatMap((target) => {
+      // Answers may come from the target and from any earlier successful call: reading two things
+      // and reporting both is a two-step task even when no value flows between them.
+      const before = succeeded.filter((c) => c.step <= target.step);
+      const widest = trajectoryFor(target, explored, episode.tools, before);
+      const widestBody = instructionBody(episode.server, widest, episode.tools);
+      const given = givenArguments(widest).map((a) => a.value);
+      const fields = chooseFields(
+        widest.map((step, i) => answerCandidates(outputValue(step.result), i, widestBody)),
+        (f) => isDiscovered(f.value, given),
+      );
+      if (fields.length === 0) return [];
+      const answering = [...new Set(fields.map((f) => widest[f.trajectoryStep]!.recorded.step))].map((step) => explored.find((c) => c.step === step)!);
+      const trajectory = trajectoryFor(target, explored, episode.tools, answering);
+      // One-call tasks only where the episode has nothing longer to offer.
+      if (trajectory.length < 2 && succeeded.length > 1) return [];
+      const position = new Map(trajectory.map((step, i) => [step.recorded.step, i]));
+      const placed = fields.map((f) => ({ ...f, ...renumbered(f, position.get(widest[f.trajectoryStep]!.recorded.step)!) }));
+      const instruction = `${instructionBody(episode.server, trajectory, episode.tools)}\n${answerRequest(placed)}`;
+      return [this.task(episode, target, trajectory, placed, instruction)];
+    });
+  }
+
+  private task(episode: EpisodeRecord, target: RecordedCall, trajectory: Task['trajectory'], fields: AnswerField[], instruction: string): Task {
+    const id = createHash('sha256')
+      .update(JSON.stringify([episode.runId, episode.subDagIndex, target.step, fields.map((f) => f.path)]))
+      .digest('hex')
+      .slice(0, 16);
+    return {
+      id,
+      runId: episode.runId,
+      server: episode.server,
+      subDagIndex: episode.subDagIndex,
+      instruction,
+      answerSchema: answerSchema(fields),
+      groundTruth: fields.map((f) => ({ field: f.field, value: f.value, source: { trajectoryStep: f.trajectoryStep, path: f.path } })),
+      answerTemplate: answerTemplate(fields),
+      difficulty: difficulty(trajectory.length),
+      trajectory,
+      synthesizer: this.name,
+    };
+  }
+}
+
+/**
+ * Up to MAX_FIELDS answers with distinct values: the last step's first (it is what the task builds
+ * up to), discovered values before echoes and status lines; none unless one was discovered there.
+ */
+function chooseFields(perStep: AnswerField[][], discovered: (field: AnswerField) => boolean): AnswerField[] {
+  const last = perStep.at(-1) ?? [];
+  if (!last.some(discovered)) return [];
+  const ordered = [...last.slice(0, MAX_FIELDS - 1), ...perStep.slice(0, -1).reverse().flat(), ...last.slice(MAX_FIELDS - 1)];
+  const byValue = new Map<string, AnswerField>();
+  for (const field of [...ordered.filter(discovered), ...ordered.filter((f) => !discovered(f))]) {
+    const key = JSON.stringify(field.value);
+    if (!byValue.has(key)) byValue.set(key, field);
+  }
+  return uniqueFieldNames([...byValue.values()].slice(0, MAX_FIELDS));
+}
+
+/** A field moved to another trajectory position, with its description saying the new step number. */
+function renumbered(field: AnswerField, trajectoryStep: number): Pick<AnswerField, 'trajectoryStep' | 'description'> {
+  return { trajectoryStep, description: field.description.replace(/step \d+$/, `step ${trajectoryStep + 1}`) };
+}
+
+function answerSchema(fields: AnswerField[]): JsonSchema {
+  return {
+    type: 'object',
+    properties: Object.fromEntries(fields.map((f) => [f.field, { type: typeof f.value === 'number' ? 'number' : 'string', description: f.description }])),
+    required: fields.map((f) => f.field),
+    additionalProperties: false,
+  };
+}
+
+function difficulty(steps: number): Difficulty {
+  if (steps <= 1) return 'easy';
+  return steps <= 3 ? 'medium' : 'hard';
+}

@@ -1,0 +1,16 @@
+import type { JsonPrimitive } from '../domain.js';
+
+/**
+ * Whether a value can be read off a text: strings as case-insensitive substrings, numbers as
+ * whole tokens (so that 12 is not "found" in 2012). Synthesis and the leakage check share it, so
+ * a task is never written with an answer the check would then call leaked.
+ */
+export function appearsIn(value: JsonPrimitive, text: string): boolean {
+  if (typeof value === 'string') return value.trim() !== '' && text.toLowerCase().includes(value.trim().toLowerCase());
+  if (typeof value === 'number') return new RegExp(`(^|[^\\d.])${escape(String(value))}($|[^\\d])`).test(text);
+  return false;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+}

@@ -1,0 +1,87 @@
+import type { CheckName, JsonPrimitive, Task, ToolDefinition } from '../domain.js';
+import { valuesAt } from '../explore/json-path.js';
+import { outputValue } from '../mcp/output.js';
+import { appearsIn } from './appears-in.js';
+import { givenArguments } from './given-values.js';
+import { isDiscovered } from './non-trivial.js';
+import { replayTrajectory, type ReplayEnvironment } from './replay.js';
+
+export interface CheckResult {
+  passed: boolean;
+  reason: string;
+}
+
+export interface CheckContext {
+  tools: ReadonlyMap<string, ToolDefinition>;
+  simulator: ReplayEnvironment;
+}
+
+const pass = (reason: string): CheckResult => ({ passed: true, reason });
+const fail = (reason: string): CheckResult => ({ passed: false, reason });
+const show = (value: unknown): string => JSON.stringify(value)?.slice(0, 80) ?? 'undefined';
+
+/** Each answer value is found at its recorded source. */
+export async function grounded(task: Task): Promise<CheckResult> {
+  for (const { field, value, source } of task.groundTruth) {
+    const step = task.trajectory[source.trajectoryStep];
+    if (!step) return fail(`${field}: its source step ${source.trajectoryStep + 1} is not in the trajectory`);
+    const found = valuesAt(outputValue(step.result), source.path)[0]?.value;
+    if (found !== value) return fail(`${field}: ${show(value)} is not at ${source.path} of step ${source.trajectoryStep + 1} (found ${show(found)})`);
+  }
+  return pass(`all ${task.groundTruth.length} answer values are at their sources`);
+}
+
+/** The reference trajectory replayed through the simulator gives the same answer, from exact recorded hits. */
+export async function replayable(task: Task, context: CheckContext): Promise<CheckResult> {
+  const { answers, observed } = await replayTrajectory(task, context.simulator);
+  const inexact = answers.findIndex((a) => a.provenance !== 'exact');
+  if (inexact >= 0) return fail(`step ${inexact + 1} (${task.trajectory[inexact]?.tool}) replayed as ${answers[inexact]?.provenance}, not exact`);
+  const differing = task.groundTruth.find((g) => observed[g.field] !== g.value);
+  if (differing) return fail(`${differing.field}: replay gave ${show(observed[differing.field])}, recorded ${show(differing.value)}`);
+  return pass(`${answers.length} calls replayed exactly and gave the same answer`);
+}
+
+/** No answer value can be read off the instruction. */
+export async function noLeakage(task: Task): Promise<CheckResult> {
+  const leaked = task.groundTruth.filter((g) => appearsIn(g.value, task.instruction));
+  return leaked.length > 0 ? fail(`the instruction reveals ${leaked.map((g) => `${g.field}=${show(g.value)}`).join(', ')}`) : pass('no answer value appears in the instruction');
+}
+
+/** Every argument the agent must supply is in the instruction, or a constant of the tool's schema. */
+export async function inputsAvailable(task: Task, context: CheckContext): Promise<CheckResult> {
+  for (const { step, path, value } of givenArguments(task.trajectory)) {
+    if (value === null || typeof value === 'boolean') continue;
+    const tool = task.trajectory[step]!.tool;
+    if (appearsIn(value, task.instruction) || isSchemaConstant(context.tools.get(tool), path, value)) continue;
+    return fail(`step ${step + 1} (${tool}) needs ${path}=${show(value)}, which the instruction does not give`);
+  }
+  return pass('every argument is given or comes from an earlier step');
+}
+
+/** At least one answer had to be discovered: not a status line, not an echo of a given value. */
+export async function nonTrivial(task: Task): Promise<CheckResult> {
+  const given = givenArguments(task.trajectory).map((a) => a.value);
+  const discovered = task.groundTruth.filter((g) => isDiscovered(g.value, given));
+  if (task.trajectory.length === 0) return fail('the task needs no tool call');
+  return discovered.length > 0
+    ? pass(`${discovered.map((g) => g.field).join(', ')} must be discovered`)
+    : fail('every answer value is a status line or an echo of a given value');
+}
+
+function isSchemaConstant(tool: ToolDefinition | undefined, path: string, value: JsonPrimitive): boolean {
+  let schema = tool?.inputSchema as Record<string, unknown> | undefined;
+  for (const part of path.split(/\.|\[\d+\]/).filter(Boolean)) {
+    const properties = (schema?.properties ?? (schema?.items as Record<string, unknown> | undefined)?.properties) as Record<string, unknown> | undefined;
+    schema = properties?.[part] as Record<string, unknown> | undefined;
+  }
+  if (schema?.items && !('const' in schema) && !('default' in schema)) schema = schema.items as Record<string, unknown>;
+  return schema !== undefined && (schema.const === value || schema.default === value);
+}
+
+export const CHECKS: ReadonlyArray<[CheckName, (task: Task, context: CheckContext) => Promise<CheckResult>]> = [
+  ['grounded', grounded],
+  ['replayable', replayable],
+  ['no-leakage', noLeakage],
+  ['inputs-available', inputsAvailable],
+  ['non-trivial', nonTrivial],
+];
