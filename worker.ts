@@ -6,9 +6,8 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createActivities, type Activities } from './activities/index.js';
-import { PROJECT_ROOT, runtimeConfig, type RuntimeConfig } from './src/config.js';
-import { OfflinePlanner } from './src/explore/offline-planner.js';
-import { OfflineEdgeJudge } from './src/graph/offline-judge.js';
+import { offlineActivityDeps } from './activities/offline-deps.js';
+import { runtimeConfig, type RuntimeConfig } from './src/config.js';
 import { SqliteStore } from './src/store/sqlite-store.js';
 import type { Store } from './src/store/store.js';
 
@@ -34,14 +33,7 @@ export interface WorkerExtras {
 export async function createFireflyWorker(config: RuntimeConfig, extra: WorkerExtras = {}): Promise<FireflyWorker> {
   const store = new SqliteStore(config.storePath);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const activities = createActivities({
-    store,
-    planner: new OfflinePlanner(),
-    edgeJudge: new OfflineEdgeJudge(),
-    sandboxRoot: config.sandboxRoot,
-    projectRoot: PROJECT_ROOT,
-    env: process.env,
-  });
+  const activities = createActivities(offlineActivityDeps(config, store));
   const worker = await Worker.create({
     connection,
     namespace: config.namespace,

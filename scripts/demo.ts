@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: starts the Temporal dev server if needed and a worker, runs generateServerDataset
- * on the memory server with the offline planner, prints progress, a summary and the Web UI link.
+ * on the memory server with the offline planner, prints progress, a summary, the exported
+ * dataset's path and counts, and the Web UI link.
  */
+import { WorkflowFailedError } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -16,21 +18,35 @@ const config = runtimeConfig();
 Runtime.install({ logger: new DefaultLogger('WARN') });
 execFileSync('bash', [resolve(PROJECT_ROOT, 'temporal-dev.sh'), 'start'], { stdio: 'inherit' });
 const worker = await createFireflyWorker(config);
+const client = await connectClient(config);
+const input = await readRunInput(resolve(PROJECT_ROOT, example));
+const workflowId = `demo-${(input.server as { name: string }).name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
 try {
-  const client = await connectClient(config);
-  const input = await readRunInput(resolve(PROJECT_ROOT, example));
-  const workflowId = `demo-${(input.server as { name: string }).name}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const handle = await startRun(client, config, workflowId, input);
   console.log(`started ${workflowId}\n  watch it: ${webUiLink(config, workflowId)}`);
   let last = '';
   const summary = await watchRun<RunSummary>(handle, (p) => {
-    const line = `  ${p.stage.padEnd(14)} sub-DAGs ${p.subDags.done}/${p.subDags.total}  calls ${p.calls}  linked ${p.linkedCalls}  errors ${p.errors}`;
+    const line =
+      `  ${p.stage.padEnd(14)} sub-DAGs ${p.subDags.done}/${p.subDags.total}  calls ${p.calls}  linked ${p.linkedCalls}` +
+      `  errors ${p.errors}  tasks ${p.tasks.candidates} candidates / ${p.tasks.verified} verified`;
     if (line !== last) console.log((last = line));
   });
-  console.log('\nrun summary (planner: %s — no LLM configured, arguments chosen by the deterministic offline planner)', summary.planner);
+  console.log('\nrun summary (planner: %s — no LLM configured: arguments and tasks come from the deterministic offline planner and synthesizer)', summary.planner);
   console.log(JSON.stringify(summary, null, 2));
+  console.log(`\ndataset: ${summary.dataset.dir}`);
+  console.log(
+    `  ${summary.dataset.tasks} verified tasks of ${summary.tasks.candidates} candidates, ` +
+      `${summary.dataset.meanCallsPerTask.toFixed(2)} calls per task, ${Math.round(summary.dataset.shareWithThreeOrMoreCalls * 100)}% with 3 or more`,
+  );
+  console.log(`  replay it: npm run simulate -- --dataset ${summary.dataset.dir}`);
   console.log(`\nWeb UI: ${webUiLink(config, workflowId)}`);
-  await client.connection.close();
+} catch (error) {
+  if (!(error instanceof WorkflowFailedError)) throw error;
+  let cause: Error | undefined = error.cause;
+  while (cause?.cause instanceof Error) cause = cause.cause;
+  console.error(`\nthe run failed: ${cause?.message ?? error.message}\n  see ${webUiLink(config, workflowId)}`);
+  process.exitCode = 1;
 } finally {
+  await client.connection.close();
   await worker.shutdown();
 }

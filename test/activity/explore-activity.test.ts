@@ -7,10 +7,9 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../../activities/index.js';
-import { PROJECT_ROOT } from '../../src/config.js';
-import { OfflinePlanner } from '../../src/explore/offline-planner.js';
+import { offlineActivityDeps } from '../../activities/offline-deps.js';
+import { PROJECT_ROOT, runtimeConfig } from '../../src/config.js';
 import type { EpisodeCheckpoint } from '../../src/explore/run-episode.js';
-import { OfflineEdgeJudge } from '../../src/graph/offline-judge.js';
 import { SpecError } from '../../src/mcp/errors.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { failureTypes } from '../../workflows/api.js';
@@ -38,14 +37,7 @@ describe('exploreEpisode activity (MockActivityEnvironment, real memory server)'
     root = await mkdtemp(join(tmpdir(), 'firefly-explore-activity-'));
     store = new SqliteStore(join(root, 'firefly.sqlite'));
     // Built as worker.ts builds them, with a temporary store and sandbox root.
-    activities = createActivities({
-      store,
-      planner: new OfflinePlanner(),
-      edgeJudge: new OfflineEdgeJudge(),
-      sandboxRoot: join(root, 'sandboxes'),
-      projectRoot: PROJECT_ROOT,
-      env: process.env,
-    });
+    activities = createActivities(offlineActivityDeps(runtimeConfig({ FIREFLY_DATA_DIR: root }), store));
   });
   afterAll(async () => {
     await store.close();

@@ -1,32 +1,74 @@
 import { describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { carriesOutputForward } from '../../src/explore/data-flow.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
-import type { RunSummary } from '../../workflows/api.js';
+import type { Task } from '../../src/domain.js';
+import type { PolicyScore, RunSummary } from '../../workflows/api.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 
 const FLEET = ['memory', 'filesystem', 'taskmanager', 'everything'];
 
+/** The demo-style run (each example's own settings) on every development server, end to end. */
 describe('generateServerDataset on the development fleet', () => {
   const { config, worker, client } = useTestWorker('fleet');
+  const callsPerTask: number[] = [];
+  const served: string[] = [];
 
-  it.each(FLEET)('explores at least 10 sub-DAGs of the %s server, carrying outputs into later arguments', async (server) => {
+  it.each(FLEET)('%s: explores, carries outputs forward, and exports at least 20 verified tasks that replay exactly', async (server) => {
     const input = await readRunInput(resolve(PROJECT_ROOT, `examples/${server}.json`));
-    const handle = await startRun(client(), config, uniqueId(`fleet-${server}`), { ...input, subDagCount: 12 });
+    const handle = await startRun(client(), config, uniqueId(`fleet-${server}`), input);
     const summary = (await handle.result()) as RunSummary;
 
+    // Exploration: at least 10 sub-DAGs, and data flowing from outputs into later arguments.
     expect(summary.subDags.explored).toBeGreaterThanOrEqual(10);
     expect(summary.subDags.failed).toEqual([]);
-    const calls = await worker().store.listCalls(summary.runId);
+    const calls = (await worker().store.listCalls(summary.runId)).filter((c) => c.subDagIndex >= 0);
     const episodes = new Map<number, typeof calls>();
-    for (const call of calls.filter((c) => c.subDagIndex >= 0)) {
-      episodes.set(call.subDagIndex, [...(episodes.get(call.subDagIndex) ?? []), call]);
-    }
+    for (const call of calls) episodes.set(call.subDagIndex, [...(episodes.get(call.subDagIndex) ?? []), call]);
     const multiTool = [...episodes.values()].filter((episode) => episode.filter((c) => c.phase === 'explore').length >= 2);
     const carrying = multiTool.filter(carriesOutputForward);
-    console.log(`${server}: ${episodes.size} episodes, ${multiTool.length} multi-tool, ${carrying.length} carry an output forward`);
     expect(multiTool.length).toBeGreaterThan(0);
     expect(carrying.length * 2).toBeGreaterThanOrEqual(multiTool.length);
+
+    // The dataset: ≥ 20 verified tasks, every exported one grounded, replayable and leak-free.
+    const tasks = readFileSync(join(summary.dataset.dir, 'tasks.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: string });
+    expect(tasks.length).toBe(summary.dataset.tasks);
+    expect(summary.dataset.tasks).toBeGreaterThanOrEqual(20);
+    const verdicts = await worker().store.listVerdicts(summary.runId);
+    for (const { id } of tasks) {
+      const own = verdicts.filter((v) => v.taskId === id);
+      for (const check of ['grounded', 'replayable', 'no-leakage'] as const) {
+        expect(own.find((v) => v.check === check)?.passed, `${id} ${check}`).toBe(true);
+      }
+    }
+    const stored = new Map((await worker().store.listTasks(summary.runId)).map((t) => [t.id, t] as [string, Task]));
+    callsPerTask.push(...tasks.map(({ id }) => stored.get(id)!.trajectory.length));
+    served.push(server);
+
+    // Replaying every verified task's reference trajectory: reward 1, every answer exact.
+    const scores = (await client().workflow.execute('replayTasks', {
+      taskQueue: config.taskQueue,
+      workflowId: uniqueId(`replay-${server}`),
+      args: [{ runId: summary.runId, policies: ['reference'] }],
+    })) as PolicyScore[];
+    expect(scores[0]).toMatchObject({ policy: 'reference', tasks: summary.dataset.tasks, passed: summary.dataset.tasks, passRate: 1 });
+    expect(scores[0]!.provenance).toMatchObject({ retrieved: 0, generated: 0, none: 0 });
+
+    console.log(
+      `${server}: ${episodes.size} episodes, ${carrying.length}/${multiTool.length} multi-tool carry an output forward; ` +
+        `${summary.tasks.candidates} candidates → ${summary.dataset.tasks} verified; rejected by check ${JSON.stringify(summary.tasks.rejectedByCheck)}`,
+    );
+  });
+
+  // Runs after the four above (a file's tests run in order) and reads what they exported.
+  it('across the fleet, tasks average at least 2 calls and at least 30% use 3 or more', () => {
+    expect(served).toEqual(FLEET);
+    const mean = callsPerTask.reduce((a, b) => a + b, 0) / callsPerTask.length;
+    const share = callsPerTask.filter((n) => n >= 3).length / callsPerTask.length;
+    console.log(`fleet: ${callsPerTask.length} tasks, ${mean.toFixed(2)} calls per task, ${Math.round(share * 100)}% with 3 or more`);
+    expect(mean).toBeGreaterThanOrEqual(2);
+    expect(share).toBeGreaterThanOrEqual(0.3);
   });
 });
