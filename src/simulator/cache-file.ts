@@ -105,7 +105,9 @@ export function readSimulatorCache(path: string): SimulatorCache {
     const setup = (db.prepare('SELECT tool, arguments_json FROM setup ORDER BY ordinal').all() as SetupRow[]).map(
       (row): SetupCall => ({ tool: row.tool, arguments: JSON.parse(row.arguments_json) as JsonObject }),
     );
-    const entries = (db.prepare('SELECT * FROM calls ORDER BY id').all() as CallRow[]).map(entryFromRow);
+    // Row by row: a large cache never sits in memory twice (rows and entries).
+    const entries: CacheEntry[] = [];
+    for (const row of db.prepare('SELECT * FROM calls ORDER BY id').iterate() as IterableIterator<CallRow>) entries.push(entryFromRow(row));
     return new SimulatorCache({ server: value('server') ?? '', tools, setup, entries });
   } finally {
     db.close();

@@ -1,5 +1,5 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, ListToolsRequestSchema, McpError, type JSONRPCRequest, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { JsonObject, ToolDefinition } from '../domain.js';
 import type { Simulator } from './simulator.js';
 import { answerMeta, toWireResult } from './wire.js';
@@ -10,8 +10,7 @@ export const SIMULATOR_VERSION = 'firefly-simulator';
 /**
  * One MCP server session over a simulator: one episode, since a session is one agent's run
  * against a fresh server. It lists the recorded tools as the real server listed them and answers
- * every tools/call from the simulator, with the provenance in the result's `_meta`. A tool the
- * recording does not know is a protocol error (InvalidParams), as the SDK's own servers answer it.
+ * every tools/call from the simulator, with the provenance in the result's `_meta`.
  */
 export function createSimulatorServer(simulator: Simulator, options: { onError?: (error: Error) => void } = {}): Server {
   const server = new Server(
@@ -24,18 +23,33 @@ export function createSimulatorServer(simulator: Simulator, options: { onError?:
   const episode = simulator.startEpisode();
   const tools = simulator.tools().map(toMcpTool);
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
-    const { name } = request.params;
-    const args = (request.params.arguments ?? {}) as JsonObject;
+  // tools/call goes through the fallback handler, which sees the raw request: with
+  // setRequestHandler the SDK's schema check runs first and reports malformed params as an
+  // internal error (-32603), where a client deserves invalid params (-32602) naming the field.
+  server.fallbackRequestHandler = async (request: JSONRPCRequest) => {
+    if (request.method !== 'tools/call') throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
+    const { name, args } = callParams(request.params);
     const answer = await episode.call(name, args);
     if (!simulator.cache.tool(name)) {
+      // A tool the recording does not know is a protocol error, as the SDK's own servers answer it.
       const text = (answer.result as { content: Array<{ text: string }> }).content[0]?.text ?? `Unknown tool "${name}"`;
       throw new McpError(ErrorCode.InvalidParams, text, answerMeta(answer));
     }
     return toWireResult(answer);
-  });
+  };
   server.onerror = (error) => options.onError?.(error);
   return server;
+}
+
+function callParams(params: JSONRPCRequest['params']): { name: string; args: JsonObject } {
+  const { name, arguments: args } = (params ?? {}) as { name?: unknown; arguments?: unknown };
+  if (typeof name !== 'string' || name === '') {
+    throw new McpError(ErrorCode.InvalidParams, 'tools/call params.name is missing: give the name of a listed tool');
+  }
+  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+    throw new McpError(ErrorCode.InvalidParams, `tools/call params.arguments is ${Array.isArray(args) ? 'an array' : args === null ? 'null' : `a ${typeof args}`}: give an object of named arguments, e.g. {}`);
+  }
+  return { name, args: (args ?? {}) as JsonObject };
 }
 
 function toMcpTool(tool: ToolDefinition): Tool {
@@ -49,3 +63,4 @@ function toMcpTool(tool: ToolDefinition): Tool {
     ...(tool.annotations ? { annotations: tool.annotations } : {}),
   };
 }
+

@@ -12,7 +12,7 @@ const LISTED_TOOLS = 20;
 export function noDataResult(tool: string, nearest: number | undefined, threshold: number): JsonObject {
   const text =
     nearest === undefined
-      ? `No recorded data for ${tool}: it was never called while recording, so the simulator has nothing to answer from.`
+      ? `No recorded data for ${tool}: the recording holds no call of this tool, so the simulator has nothing to answer from.`
       : `No recorded data for ${tool} with these arguments (nearest similarity ${nearest.toFixed(2)}; ` +
         `recordings answer from similarity ${threshold.toFixed(2)}). Call it with arguments closer to a recorded call.`;
   return errorResult(text);
