@@ -130,8 +130,10 @@ class ArgumentBuilder {
     return most;
   }
 
+  /** Hints for this tool's parameter (`read_text_file.path`) win over hints for any tool's (`path`). */
   private hint(pattern: string): JsonValue | undefined {
-    const options = this.request.hints[pattern] ?? this.request.hints[leafName(pattern)];
+    const { hints, tool } = this.request;
+    const options = hints[`${tool}.${pattern}`] ?? hints[pattern] ?? hints[`${tool}.${leafName(pattern)}`] ?? hints[leafName(pattern)];
     return options && options.length > 0 ? pick(this.random, options) : undefined;
   }
 }

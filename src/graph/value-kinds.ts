@@ -27,8 +27,11 @@ export function looksLikeUrl(value: unknown): boolean {
   return typeof value === 'string' && URL_LIKE.test(value);
 }
 
+/** `application/json`, `text/plain; charset=utf-8`: media types have a slash but name no file. */
+const MEDIA_TYPE = /^(application|audio|font|image|message|model|multipart|text|video)\/[\w.+-]+(\s*;.*)?$/i;
+
 export function looksLikePath(value: unknown): boolean {
-  return typeof value === 'string' && !looksLikeUrl(value) && PATH_LIKE.test(value.trim());
+  return typeof value === 'string' && !looksLikeUrl(value) && !MEDIA_TYPE.test(value.trim()) && PATH_LIKE.test(value.trim());
 }
 
 /** A text output that lists paths, one per line (`[FILE] /tmp/a.txt`, or bare paths). */

@@ -188,7 +188,7 @@ function parseSetup(value: unknown): SetupCall[] {
 }
 
 function parseHints(value: unknown): Record<string, JsonValue[]> {
-  const object = expectObject(value, `${ROOT}.argumentHints`, 'map parameter names to example values, e.g. {"path": ["${sandbox}/notes.txt"]}');
+  const object = expectObject(value, `${ROOT}.argumentHints`, 'map parameter names (or tool.parameter, for one tool only) to example values, e.g. {"path": ["${sandbox}/notes.txt"], "read_text_file.path": ["${sandbox}/todo.md"]}');
   const hints: Record<string, JsonValue[]> = {};
   for (const [name, examples] of Object.entries(object)) {
     const field = `${ROOT}.argumentHints.${name}`;

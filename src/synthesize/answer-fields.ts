@@ -15,6 +15,8 @@ export interface AnswerField {
 
 /** Output keys that report how a call went rather than what it found: a guessable answer. */
 const STATUS_KEYS = new Set(['status', 'success', 'ok', 'error', 'message', 'isError']);
+/** The MCP content block kinds: `type: "resource"` is the protocol's framing, not an observation. */
+const CONTENT_TYPES = new Set(['text', 'image', 'audio', 'resource', 'resource_link']);
 /** Long enough for a file's content or an observation, short enough to compare as one answer. */
 const MAX_TEXT = 400;
 /** Clock times change between the recording and any replay on a live server: never an answer. */
@@ -23,14 +25,13 @@ const TIME_LIKE = /\d{1,2}:\d{2}:\d{2}|GMT|\b(19|20)\d{2}-\d{2}-\d{2}T/;
 /**
  * Answer candidates in one step's output: primitive leaves a user could not know in advance —
  * strings and numbers (booleans are a coin toss), not status reports, not overlong prose, not
- * clock times, and nothing the instruction already shows. Earlier array elements and distinct keys come first.
+ * clock times, and nothing the instruction already shows. Earlier array elements come first.
  */
 export function answerCandidates(output: JsonValue, trajectoryStep: number, instruction: string): AnswerField[] {
-  const seenKeys = new Set<string>();
   return primitiveLeaves(output)
     .filter(({ path, value }) => {
       const key = lastKey(path);
-      if (STATUS_KEYS.has(key)) return false;
+      if (STATUS_KEYS.has(key) || (key === 'type' && CONTENT_TYPES.has(String(value)))) return false;
       if (typeof value === 'number') return Number.isFinite(value) && !appearsIn(value, instruction);
       if (typeof value !== 'string') return false;
       const text = value.trim();
@@ -39,12 +40,6 @@ export function answerCandidates(output: JsonValue, trajectoryStep: number, inst
       );
     })
     .sort((a, b) => depthOfIndices(a.path) - depthOfIndices(b.path))
-    .filter(({ path }) => {
-      const key = lastKey(path);
-      if (seenKeys.has(key)) return false;
-      seenKeys.add(key);
-      return true;
-    })
     .map(({ path, value }) => ({
       field: lastKey(path) || 'value',
       value: value as JsonPrimitive,

@@ -9,6 +9,7 @@ import type { EpisodeRecord, Synthesizer } from './synthesizer.js';
 import { trajectoryFor } from './trajectory.js';
 
 const MAX_FIELDS = 3;
+const MAX_ANSWER_SETS = 2;
 
 /**
  * The deterministic, template-driven synthesizer: one candidate task per successful call of an
@@ -29,11 +30,8 @@ export class OfflineSynthesizer implements Synthesizer {
       const widest = trajectoryFor(target, explored, episode.tools, before);
       const widestBody = instructionBody(episode.server, widest, episode.tools);
       const given = givenArguments(widest).map((a) => a.value);
-      const fields = chooseFields(
-        widest.map((step, i) => answerCandidates(outputValue(step.result), i, widestBody)),
-        (f) => isDiscovered(f.value, given),
-      );
-      if (fields.length === 0) return [];
+      const candidates = widest.map((step, i) => answerCandidates(outputValue(step.result), i, widestBody));
+      return answerSets(candidates, (f) => isDiscovered(f.value, given)).flatMap((fields) => {
       const answering = [...new Set(fields.map((f) => widest[f.trajectoryStep]!.recorded.step))].map((step) => explored.find((c) => c.step === step)!);
       const trajectory = trajectoryFor(target, explored, episode.tools, answering);
       // One-call tasks only where the episode has nothing longer to offer.
@@ -42,6 +40,7 @@ export class OfflineSynthesizer implements Synthesizer {
       const placed = fields.map((f) => ({ ...f, ...renumbered(f, position.get(widest[f.trajectoryStep]!.recorded.step)!) }));
       const instruction = `${instructionBody(episode.server, trajectory, episode.tools)}\n${answerRequest(placed)}`;
       return [this.task(episode, target, trajectory, placed, instruction)];
+      });
     });
   }
 
@@ -67,19 +66,44 @@ export class OfflineSynthesizer implements Synthesizer {
 }
 
 /**
- * Up to MAX_FIELDS answers with distinct values: the last step's first (it is what the task builds
- * up to), discovered values before echoes and status lines; none unless one was discovered there.
+ * Up to MAX_ANSWER_SETS disjoint answer sets from the same observations (say, the first entity's
+ * fields, then the second's): each a task of its own, asking for values the other does not.
+ */
+function answerSets(perStep: AnswerField[][], discovered: (field: AnswerField) => boolean): AnswerField[][] {
+  const sets: AnswerField[][] = [];
+  const used = new Set<string>();
+  const unused = (f: AnswerField) => !used.has(`${f.trajectoryStep}:${f.path}`) && !used.has(JSON.stringify(f.value));
+  for (let i = 0; i < MAX_ANSWER_SETS; i++) {
+    const fields = chooseFields(perStep.map((step) => step.filter(unused)), discovered);
+    if (fields.length === 0) break;
+    sets.push(fields);
+    for (const f of fields) used.add(`${f.trajectoryStep}:${f.path}`).add(JSON.stringify(f.value));
+  }
+  return sets;
+}
+
+/**
+ * Up to MAX_FIELDS answers with distinct values, and distinct names within a step: the last step's first (it is what the
+ * task builds up to), discovered values before echoes and status lines; none unless the last step
+ * has a discovered one.
  */
 function chooseFields(perStep: AnswerField[][], discovered: (field: AnswerField) => boolean): AnswerField[] {
   const last = perStep.at(-1) ?? [];
   if (!last.some(discovered)) return [];
   const ordered = [...last.slice(0, MAX_FIELDS - 1), ...perStep.slice(0, -1).reverse().flat(), ...last.slice(MAX_FIELDS - 1)];
-  const byValue = new Map<string, AnswerField>();
+  const chosen: AnswerField[] = [];
+  const values = new Set<string>();
+  const names = new Set<string>();
   for (const field of [...ordered.filter(discovered), ...ordered.filter((f) => !discovered(f))]) {
-    const key = JSON.stringify(field.value);
-    if (!byValue.has(key)) byValue.set(key, field);
+    const value = JSON.stringify(field.value);
+    const name = `${field.trajectoryStep}:${field.field}`;
+    if (values.has(value) || names.has(name)) continue;
+    values.add(value);
+    names.add(name);
+    chosen.push(field);
+    if (chosen.length === MAX_FIELDS) break;
   }
-  return uniqueFieldNames([...byValue.values()].slice(0, MAX_FIELDS));
+  return uniqueFieldNames(chosen);
 }
 
 /** A field moved to another trajectory position, with its description saying the new step number. */

@@ -6,7 +6,13 @@ import type { JsonPrimitive } from '../domain.js';
  * a task is never written with an answer the check would then call leaked.
  */
 export function appearsIn(value: JsonPrimitive, text: string): boolean {
-  if (typeof value === 'string') return value.trim() !== '' && text.toLowerCase().includes(value.trim().toLowerCase());
+  if (typeof value === 'string') {
+    const wanted = value.trim().toLowerCase();
+    if (wanted === '') return false;
+    const haystack = text.toLowerCase();
+    // Instructions write values as JSON, so a line break or a quote shows there escaped (`\n`, `\"`).
+    return haystack.includes(wanted) || haystack.includes(JSON.stringify(wanted).slice(1, -1));
+  }
   if (typeof value === 'number') return new RegExp(`(^|[^\\d.])${escape(String(value))}($|[^\\d])`).test(text);
   return false;
 }

@@ -52,7 +52,9 @@ export async function inputsAvailable(task: Task, context: CheckContext): Promis
   for (const { step, path, value } of givenArguments(task.trajectory)) {
     if (value === null || typeof value === 'boolean') continue;
     const tool = task.trajectory[step]!.tool;
-    if (appearsIn(value, task.instruction) || isSchemaConstant(context.tools.get(tool), path, value)) continue;
+    // A blank string has no text to find: it is given when the instruction writes it out as JSON.
+    const given = typeof value === 'string' && value.trim() === '' ? task.instruction.includes(JSON.stringify(value)) : appearsIn(value, task.instruction);
+    if (given || isSchemaConstant(context.tools.get(tool), path, value)) continue;
     return fail(`step ${step + 1} (${tool}) needs ${path}=${show(value)}, which the instruction does not give`);
   }
   return pass('every argument is given or comes from an earlier step');
