@@ -5,8 +5,9 @@
  *   npm run record-history -- [example] [name]
  */
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PROJECT_ROOT, runtimeConfig } from '../src/config.js';
 import { connectClient, readRunInput, startRun } from '../src/run-client.js';
@@ -18,6 +19,7 @@ const name = process.argv[3] ?? 'generate-server-dataset';
 const workflowId = `${name}-${Date.now()}`;
 const config = { ...runtimeConfig(), taskQueue: `record-history-${Date.now()}` };
 
+Runtime.install({ logger: new DefaultLogger('WARN') });
 execFileSync('bash', [resolve(PROJECT_ROOT, 'temporal-dev.sh'), 'start'], { stdio: 'inherit' });
 const worker = await createFireflyWorker(config);
 try {
@@ -25,7 +27,9 @@ try {
   const input = await readRunInput(resolve(PROJECT_ROOT, example));
   const handle = await startRun(client, config, workflowId, { ...input, subDagCount: 3, maxConcurrentExplorations: 2 });
   await handle.result();
-  const path = resolve(PROJECT_ROOT, 'test/replay/histories', `${workflowId}.json`);
+  const dir = resolve(PROJECT_ROOT, 'test/replay/histories');
+  mkdirSync(dir, { recursive: true });
+  const path = resolve(dir, `${workflowId}.json`);
   writeFileSync(path, historyToJSON(await handle.fetchHistory()));
   console.log(`wrote ${path}`);
   await client.connection.close();
