@@ -4,7 +4,7 @@ import { exportDataset as writeDataset, type DatasetCounts } from '../src/export
 import { writeSimulatorCache } from '../src/simulator/cache-file.js';
 import { simulatorInputFromStore } from '../src/simulator/from-store.js';
 import type { ActivityDeps } from './deps.js';
-import { verifiedTasks } from './replay.js';
+import { verifiedTasks } from './verified-tasks.js';
 import { loadRun } from './run-context.js';
 
 export interface ExportedDataset {

@@ -4,6 +4,7 @@ import { runPolicy, type PolicyName } from '../src/replay/policies.js';
 import { reward } from '../src/replay/reward.js';
 import type { ActivityDeps } from './deps.js';
 import { simulatorOf } from './run-simulator.js';
+import { verifiedTasks } from './verified-tasks.js';
 
 export interface ReplayBatchInput {
   runId: string;
@@ -38,14 +39,6 @@ export function replayTaskBatchActivity(deps: ActivityDeps) {
     }
     return counts;
   };
-}
-
-/** The tasks that passed every check, in the store's order. */
-export async function verifiedTasks(deps: ActivityDeps, runId: string) {
-  const verdicts = await deps.store.listVerdicts(runId);
-  const failed = new Set(verdicts.filter((v) => !v.passed).map((v) => v.taskId));
-  const judged = new Set(verdicts.map((v) => v.taskId));
-  return (await deps.store.listTasks(runId)).filter((t) => judged.has(t.id) && !failed.has(t.id));
 }
 
 export function countVerifiedTasksActivity(deps: ActivityDeps) {

@@ -1,10 +1,12 @@
+import { SIMULATOR_CACHE_FILE } from '../simulator/cache-tables.js';
+
 /** The files of an exported dataset, named once: the writer, the manifest and the card all use these. */
 export const DATASET_FILES = {
   tasks: 'tasks.jsonl',
   sftOpenai: 'sft.openai.jsonl',
   sftAnthropic: 'sft.anthropic.jsonl',
   rl: 'rl.jsonl',
-  simulator: 'simulator.sqlite',
+  simulator: SIMULATOR_CACHE_FILE,
   simulatorDoc: 'SIMULATOR.md',
   card: 'README.md',
   manifest: 'manifest.json',
