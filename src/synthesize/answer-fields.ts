@@ -69,12 +69,19 @@ function depthOfIndices(path: string): number {
   return [...path.matchAll(/\[(\d+)\]/g)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
-/** "the entity type of the first entity returned in step 2" for `entities[0].entityType`. */
+/**
+ * "the entity type of the first entity returned in step 2" for `entities[0].entityType`; an element
+ * of a list of values is named by its position too: "the second observation of the first entity"
+ * for `entities[0].observations[1]`, never "the value of the observation", which could be any of them.
+ */
 function describe(path: string, trajectoryStep: number): string {
   const parts = [...path.matchAll(/([A-Za-z_$][\w$-]*)|\[(\d+)\]/g)];
-  const leaf = parts.at(-1)?.[1] ? words(parts.at(-1)![1]!) : 'value';
+  const lastIndex = parts.at(-1)?.[2];
+  const listKey = lastIndex !== undefined ? parts.at(-2)?.[1] : undefined;
+  const leafKey = parts.at(-1)?.[1];
+  const leaf = listKey ? `${ordinal(Number(lastIndex))} ${singular(words(listKey))}` : leafKey ? words(leafKey) : 'value';
   let owner = '';
-  for (let i = parts.length - 2; i >= 0; i--) {
+  for (let i = parts.length - (listKey ? 3 : 2); i >= 0; i--) {
     const index = parts[i]?.[2];
     const key = parts[i - 1]?.[1];
     if (index !== undefined && key) {

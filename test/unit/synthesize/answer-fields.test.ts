@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import type { JsonValue, TrajectoryStep } from '../../../src/domain.js';
+import { answerCandidates, uniqueFieldNames, type AnswerField } from '../../../src/synthesize/answer-fields.js';
+import { answerRequest, answerTemplate, instructionBody } from '../../../src/synthesize/instruction.js';
+import { ordinal, singular, words } from '../../../src/synthesize/words.js';
+import { CLOCK, byName, memoryResult } from './fixtures/episodes.js';
+import { memoryTools } from '../graph/fixtures/memory-server.js';
+
+const values = (fields: AnswerField[]) => fields.map((f) => f.value);
+
+describe('answerCandidates', () => {
+  it('keeps strings and numbers a user could not know, in document order, earlier elements first', () => {
+    const output = {
+      entities: [
+        { name: 'Ada Lovelace', entityType: 'person' },
+        { name: 'London', entityType: 'city' },
+      ],
+      total: 2,
+    };
+    const fields = answerCandidates(output, 1, 'Using the memory service, do the following:\n1. Read the entire knowledge graph.');
+    expect(fields.map((f) => [f.path, f.value])).toEqual([
+      ['entities[0].name', 'Ada Lovelace'],
+      ['entities[0].entityType', 'person'],
+      ['total', 2],
+      ['entities[1].name', 'London'],
+      ['entities[1].entityType', 'city'],
+    ]);
+    expect(fields[0]).toMatchObject({ field: 'name', trajectoryStep: 1, description: 'the name of the first entity returned in step 2' });
+    expect(fields[4]?.description).toBe('the entity type of the second entity returned in step 2');
+  });
+
+  it('names an element of a list of values by its position, so that the request points at one value', () => {
+    const output = { entities: [{ name: 'Ada Lovelace', observations: ['Born in London in 1815', 'Wrote the first program'] }], tags: ['math', 'poetry'] };
+    const described = Object.fromEntries(answerCandidates(output, 2, '').map((f) => [f.path, f.description]));
+    expect(described).toEqual({
+      'entities[0].name': 'the name of the first entity returned in step 3',
+      'entities[0].observations[0]': 'the first observation of the first entity returned in step 3',
+      'entities[0].observations[1]': 'the second observation of the first entity returned in step 3',
+      'tags[0]': 'the first tag returned in step 3',
+      'tags[1]': 'the second tag returned in step 3',
+    });
+    expect(answerCandidates({ requestId: 'req-3', task: { id: 'task-6' } }, 0, '').map((f) => f.description)).toEqual([
+      'the request id returned in step 1',
+      'the id of the task returned in step 1',
+    ]);
+  });
+
+  it('does not offer the kind of an MCP content block as an answer', () => {
+    const output: JsonValue = [{ type: 'text', text: 'Allowed directories' }, { type: 'resource', uri: 'file:///notes/todo.md', mimeType: 'text/markdown' }];
+    expect(values(answerCandidates(output, 0, ''))).toEqual(['Allowed directories', 'file:///notes/todo.md', 'text/markdown']);
+  });
+
+  it('drops status keys, booleans, nulls, one-character and overlong text, and values the instruction shows', () => {
+    const output = {
+      status: 'next_task',
+      message: 'Next task is ready.',
+      success: true,
+      approved: false,
+      note: null,
+      grade: 'B',
+      essay: 'x'.repeat(401),
+      requestId: 'req-3',
+      title: 'Back up the database',
+      count: 7,
+    };
+    const instruction = '1. Plan tasks with title "Back up the database" and count 7.';
+    expect(values(answerCandidates(output, 0, instruction))).toEqual(['req-3']);
+  });
+
+  it('never offers a clock time: Date strings, ISO timestamps, bare times', () => {
+    const info = {
+      size: 20,
+      created: CLOCK,
+      modified: '2026-11-25T12:14:49.000Z',
+      accessed: 'at 12:14:49',
+      owner: 'dana',
+    };
+    expect(values(answerCandidates(info, 0, ''))).toEqual([20, 'dana']);
+    // As the filesystem server writes it (one text block), the whole text is clock-stamped: nothing.
+    expect(answerCandidates({ content: `size: 20\ncreated: ${CLOCK}` }, 0, '')).toEqual([]);
+  });
+
+  it('reads numbers as whole tokens against the instruction: 12 is not shown by "2012"', () => {
+    expect(values(answerCandidates({ count: 12 }, 0, 'Released in 2012.'))).toEqual([12]);
+    expect(values(answerCandidates({ count: 12 }, 0, 'There are 12 items.'))).toEqual([]);
+  });
+
+  it('drops a value the instruction shows only JSON-escaped (a multi-line argument)', () => {
+    const content = 'line one\nline "two"';
+    const instruction = `1. Write a file with content ${JSON.stringify(content)}.`;
+    expect(answerCandidates({ content, size: 19 }, 0, instruction).map((f) => f.field)).toEqual(['size']);
+  });
+});
+
+describe('uniqueFieldNames', () => {
+  it('numbers repeated names from the second on', () => {
+    const field = (name: string): AnswerField => ({ field: name, value: name, path: name, trajectoryStep: 0, description: '' });
+    expect(uniqueFieldNames([field('name'), field('id'), field('name'), field('name')]).map((f) => f.field)).toEqual(['name', 'id', 'name2', 'name3']);
+  });
+});
+
+describe('instruction', () => {
+  const step = (tool: string, args: TrajectoryStep['arguments'], links: TrajectoryStep['links'] = []): TrajectoryStep => ({
+    tool,
+    arguments: args,
+    result: memoryResult({ entities: [] }),
+    isError: false,
+    links,
+    recorded: { subDagIndex: 0, step: 0 },
+  });
+
+  it('phrases each step from the tool description, writes given values as JSON and linked ones as references', () => {
+    const body = instructionBody('memory', [
+      step('search_nodes', { query: 'Babbage' }),
+      step('open_nodes', { names: ['Charles Babbage', 'London'] }, [{ argument: 'names[0]', fromTrajectoryStep: 0, outputPath: 'entities[0].name' }]),
+      step('read_graph', {}),
+    ], byName(memoryTools));
+    expect(body.split('\n')).toEqual([
+      'Using the memory service, do the following:',
+      '1. Search for nodes in the knowledge graph based on a query with query "Babbage".',
+      '2. Open specific nodes in the knowledge graph by their names with names [[the name of the first entity returned in step 1], "London"].',
+      '3. Read the entire knowledge graph.',
+    ]);
+  });
+
+  it('replaces a tool name found in a description with words, and falls back to the name when there is no description', () => {
+    const tools = byName([
+      { name: 'get_next_task', description: 'Call get_next_task after planning.', inputSchema: { type: 'object' } },
+      { name: 'list_requests', description: '', inputSchema: { type: 'object' } },
+    ]);
+    const body = instructionBody('taskmanager', [step('get_next_task', {}), step('list_requests', {})], tools);
+    expect(body).toContain('1. Call get next task after planning.');
+    expect(body).toContain('2. List requests.');
+    expect(body).not.toContain('get_next_task');
+  });
+
+  it('asks for each field by name and description, and templates one slot per field', () => {
+    const fields: AnswerField[] = [
+      { field: 'name', value: 'Ada', path: 'entities[0].name', trajectoryStep: 0, description: 'the name of the first entity returned in step 1' },
+      { field: 'entityType', value: 'person', path: 'entities[0].entityType', trajectoryStep: 0, description: 'the entity type of the first entity returned in step 1' },
+      { field: 'name2', value: 'London', path: 'entities[1].name', trajectoryStep: 0, description: 'the name of the second entity returned in step 1' },
+    ];
+    expect(answerRequest(fields)).toBe(
+      'Then report a JSON object with "name" (the name of the first entity returned in step 1), "entityType" (the entity type of the first entity returned in step 1), "name2" (the name of the second entity returned in step 1).',
+    );
+    expect(answerTemplate(fields)).toBe('The name is {name}, the entity type is {entityType} and the name is {name2}.');
+    expect(answerTemplate(fields.slice(0, 1))).toBe('The name is {name}.');
+  });
+});
+
+describe('words', () => {
+  it('turns identifiers into words', () => {
+    expect(words('entityType')).toBe('entity type');
+    expect(words('request_planning')).toBe('request planning');
+    expect(words('X-Request-Id')).toBe('x request id');
+  });
+
+  it('makes plurals singular and counts from first', () => {
+    expect(['entities', 'addresses', 'boxes', 'tasks', 'class'].map(singular)).toEqual(['entity', 'address', 'box', 'task', 'class']);
+    expect([0, 1, 2, 9].map(ordinal)).toEqual(['first', 'second', 'third', 'tenth']);
+  });
+});
