@@ -18,12 +18,14 @@ function same(actual: JsonValue | undefined, expected: JsonValue): boolean {
   return normalise(actual) === normalise(expected);
 }
 
+const PLAIN_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?(e[+-]?\d+)?$/;
+
 function normalise(value: JsonValue): string {
   if (typeof value === 'number') return `n:${Number(value.toPrecision(12))}`;
   if (typeof value === 'string') {
     const text = value.trim().replace(/\s+/g, ' ').toLowerCase();
-    const number = Number(text);
-    return text !== '' && Number.isFinite(number) ? `n:${Number(number.toPrecision(12))}` : `s:${text}`;
+    // Plain decimals only: "007", "0x10" and "02139" are identifiers, not the numbers 7, 16 and 2139.
+    return PLAIN_NUMBER.test(text) ? `n:${Number(Number(text).toPrecision(12))}` : `s:${text}`;
   }
   return `j:${JSON.stringify(value)}`;
 }

@@ -10,12 +10,12 @@ export function words(identifier: string): string {
 export function singular(word: string): string {
   if (/ies$/.test(word)) return `${word.slice(0, -3)}y`;
   if (/(s|x|ch|sh)es$/.test(word)) return word.slice(0, -2);
-  if (/[^s]s$/.test(word)) return word.slice(0, -1);
+  if (/[^su]s$/.test(word)) return word.slice(0, -1);
   return word;
 }
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
 
 export function ordinal(index: number): string {
-  return ORDINALS[index] ?? `${index + 1}th`;
+  return ORDINALS[index] ?? `number ${index + 1}`;
 }

@@ -33,8 +33,11 @@ export async function grounded(task: Task): Promise<CheckResult> {
 
 /** The reference trajectory replayed through the simulator gives the same answer, from exact recorded hits. */
 export async function replayable(task: Task, context: CheckContext): Promise<CheckResult> {
-  const { answers, observed } = await replayTrajectory(task, context.simulator);
+  const { answers, brokenLinks, observed } = await replayTrajectory(task, context.simulator);
+  // The earliest problem is the cause; later ones follow from it.
   const inexact = answers.findIndex((a) => a.provenance !== 'exact');
+  const broken = brokenLinks.find((link) => inexact < 0 || link.step <= inexact);
+  if (broken) return fail(`step ${broken.step + 1}: ${broken.argument} should come from ${broken.outputPath}, which the replayed output lacks`);
   if (inexact >= 0) return fail(`step ${inexact + 1} (${task.trajectory[inexact]?.tool}) replayed as ${answers[inexact]?.provenance}, not exact`);
   const differing = task.groundTruth.find((g) => observed[g.field] !== g.value);
   if (differing) return fail(`${differing.field}: replay gave ${show(observed[differing.field])}, recorded ${show(differing.value)}`);

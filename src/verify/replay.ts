@@ -9,6 +9,8 @@ export interface ReplayEnvironment {
 
 export interface TrajectoryReplay {
   answers: SimulatedAnswer[];
+  /** Links whose value the replayed output did not have: the chain did not hold there. */
+  brokenLinks: Array<{ step: number; argument: string; outputPath: string }>;
   /** The task's answer fields read from the replayed outputs at their sources. */
   observed: Record<string, JsonValue | undefined>;
 }
@@ -21,11 +23,13 @@ export async function replayTrajectory(task: Task, environment: ReplayEnvironmen
   const episode = environment.startEpisode();
   const outputs: JsonValue[] = [];
   const answers: SimulatedAnswer[] = [];
-  for (const step of task.trajectory) {
+  const brokenLinks: TrajectoryReplay['brokenLinks'] = [];
+  for (const [index, step] of task.trajectory.entries()) {
     let args: JsonValue = step.arguments;
     for (const link of step.links) {
       const found = valuesAt(outputs[link.fromTrajectoryStep] ?? null, link.outputPath)[0];
       if (found) args = withValueAt(args, link.argument, found.value);
+      else brokenLinks.push({ step: index, argument: link.argument, outputPath: link.outputPath });
     }
     const answer = await episode.call(step.tool, args as JsonObject);
     answers.push(answer);
@@ -34,5 +38,5 @@ export async function replayTrajectory(task: Task, environment: ReplayEnvironmen
   const observed = Object.fromEntries(
     task.groundTruth.map((g) => [g.field, valuesAt(outputs[g.source.trajectoryStep] ?? null, g.source.path)[0]?.value]),
   );
-  return { answers, observed };
+  return { answers, brokenLinks, observed };
 }

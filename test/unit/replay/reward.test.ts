@@ -41,6 +41,13 @@ describe('reward', () => {
     expect(reward(taskWith({ ratio: 0.3 }), { ratio: 0.1 + 0.2 })).toBe(1);
   });
 
+  it('keeps identifiers that look numeric as text: leading zeros and hex are not numbers', () => {
+    expect(reward(taskWith({ zip: '02139' }), { zip: 2139 })).toBe(0);
+    expect(reward(taskWith({ code: '007' }), { code: '7' })).toBe(0);
+    expect(reward(taskWith({ flags: '0x10' }), { flags: 16 })).toBe(0);
+    expect(reward(taskWith({ zip: '02139' }), { zip: ' 02139 ' })).toBe(1);
+  });
+
   it('ignores case and runs of whitespace in text, but not other differences', () => {
     const task = taskWith({ relationType: 'collaborated_with', name: 'Ada Lovelace' });
     expect(reward(task, { relationType: 'COLLABORATED_WITH', name: '  ada\n\tLovelace ' })).toBe(1);
