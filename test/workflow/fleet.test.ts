@@ -51,14 +51,20 @@ describe('generateServerDataset on the development fleet', () => {
     const scores = (await client().workflow.execute('replayTasks', {
       taskQueue: config.taskQueue,
       workflowId: uniqueId(`replay-${server}`),
-      args: [{ runId: summary.runId, policies: ['reference'] }],
+      args: [{ runId: summary.runId, policies: ['reference', 'offline-agent'] }],
     })) as PolicyScore[];
-    expect(scores[0]).toMatchObject({ policy: 'reference', tasks: summary.dataset.tasks, passed: summary.dataset.tasks, passRate: 1 });
-    expect(scores[0]!.provenance).toMatchObject({ retrieved: 0, generated: 0, none: 0 });
+    const [reference, agent] = scores;
+    expect(reference).toMatchObject({ policy: 'reference', tasks: summary.dataset.tasks, passed: summary.dataset.tasks, passRate: 1 });
+    expect(reference!.provenance).toMatchObject({ retrieved: 0, generated: 0, none: 0 });
+    // The baseline agent answers every task, each of its calls tagged with where its answer came from.
+    const answered = Object.values(agent!.provenance).reduce((a, b) => a + b, 0);
+    expect(agent).toMatchObject({ policy: 'offline-agent', tasks: summary.dataset.tasks });
+    expect(answered).toBe(Object.values(reference!.provenance).reduce((a, b) => a + b, 0));
 
     console.log(
       `${server}: ${episodes.size} episodes, ${carrying.length}/${multiTool.length} multi-tool carry an output forward; ` +
-        `${summary.tasks.candidates} candidates → ${summary.dataset.tasks} verified; rejected by check ${JSON.stringify(summary.tasks.rejectedByCheck)}`,
+        `${summary.tasks.candidates} candidates → ${summary.dataset.tasks} verified; rejected by check ${JSON.stringify(summary.tasks.rejectedByCheck)}; ` +
+        `offline agent pass@1 ${agent!.passed}/${agent!.tasks}, answers ${JSON.stringify(agent!.provenance)}`,
     );
   });
 
