@@ -3,6 +3,7 @@ import { pick, seededRandom, type Random } from '../random.js';
 import { leafName, valuesAt, type FoundValue } from './json-path.js';
 import type { PlanRequest, PlannedCall, Planner } from './planner.js';
 import { synthesizeValue } from './synthesize-value.js';
+import { isJsonObject as isObject } from '../json.js';
 
 /** A value an earlier call produced, with where it came from. */
 interface Source extends FoundValue {
@@ -193,6 +194,3 @@ function fitsSchema(value: JsonValue, schema: JsonSchema): boolean {
   return true;
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

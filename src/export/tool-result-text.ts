@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '../domain.js';
+import { isJsonObject as isObject, compact } from '../json.js';
 
 /**
  * A recorded tool result as the string a chat format's tool message carries. Structured output
@@ -25,12 +26,4 @@ function blockText(block: JsonValue): string {
   return JSON.stringify(compact({ type, mimeType, uri, name }));
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
-function compact(fields: { [key: string]: JsonValue | undefined }): JsonObject {
-  const object: JsonObject = {};
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) object[key] = value;
-  return object;
-}

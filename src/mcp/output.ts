@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '../domain.js';
+import { isJsonObject as isObject, compact } from '../json.js';
 
 /**
  * What later stages treat as a call's output, read from the raw CallToolResult: structuredContent
@@ -40,12 +41,4 @@ function isText(block: JsonValue): block is { type: 'text'; text: string } {
   return isObject(block) && block.type === 'text' && typeof block.text === 'string';
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
-function compact(fields: { [key: string]: JsonValue | undefined }): JsonObject {
-  const object: JsonObject = {};
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) object[key] = value;
-  return object;
-}

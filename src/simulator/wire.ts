@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue, SimulatedAnswer } from '../domain.js';
+import { isJsonObject as isObject } from '../json.js';
 
 /** The `_meta` keys every simulated tools/call answer carries. */
 export const META_PROVENANCE = 'firefly/provenance';
@@ -45,6 +46,3 @@ export function toWireResult(answer: SimulatedAnswer): JsonObject {
 
 const INTERNAL_ERROR = -32603;
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
