@@ -47,6 +47,9 @@ export interface EpisodeSummary {
   linkedCalls: number;
 }
 
+/** A call that timed out is asked once more on a fresh server process before its timeout is recorded. */
+const CALL_ATTEMPTS_ON_TIMEOUT = 2;
+
 /** The server connection dropped mid-call: retrying the episode resumes at this step on a new process. */
 export class SessionLostError extends Error {
   override readonly name = 'SessionLostError';
@@ -87,7 +90,14 @@ export async function runEpisode(plan: EpisodePlan, deps: EpisodeDeps): Promise<
       const live = fixed
         ? deps.resolveSetup(fixed, `server.setup[${step}].arguments`, sandboxDir)
         : withSandbox(planned.arguments, sandboxDir);
-      const outcome = await session.call(tool, live, { timeoutMs: plan.callTimeoutMs });
+      let outcome = await session.call(tool, live, { timeoutMs: plan.callTimeoutMs });
+      for (let attempt = 1; outcome.errorKind === 'timeout' && attempt < CALL_ATTEMPTS_ON_TIMEOUT; attempt++) {
+        // A server that let a call time out may be wedged: ask again on a fresh process with the same state,
+        // so that a passing hang costs a retry, not a wrong record.
+        await session.close();
+        ({ session, sandboxDir } = await deps.openSession(true));
+        outcome = await session.call(tool, live, { timeoutMs: plan.callTimeoutMs });
+      }
       if (outcome.errorKind === 'transport') throw new SessionLostError(tool, step, JSON.stringify(outcome.result));
       const call: RecordedCall = {
         runId: plan.runId,
@@ -107,7 +117,7 @@ export async function runEpisode(plan: EpisodePlan, deps: EpisodeDeps): Promise<
       recorded.push(call);
       deps.onRecorded?.({ nextStep: step + 1 });
       if (outcome.errorKind === 'timeout') {
-        // A server that let a call time out may be wedged: later steps get a fresh process on the same state.
+        // The call timed out every time: it is recorded as such, and later steps get a fresh process.
         await session.close();
         ({ session, sandboxDir } = await deps.openSession(true));
       }

@@ -246,7 +246,7 @@ describe('runEpisode when a call times out', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('records the timeout as an error call and continues on a fresh server process with the same sandbox', async () => {
+  it('asks a timed-out call once more on a fresh process, then records the timeout and continues on the same sandbox', async () => {
     const spec: ServerSpec = { ...fixtureSpec, setup: [{ tool: FIXTURE_TOOLS.whoami, arguments: {} }] };
     const noArguments = { type: 'object', properties: {} };
     const tools = new Map<string, ToolDefinition>(
@@ -274,8 +274,10 @@ describe('runEpisode when a call times out', () => {
       [2, 'explore', FIXTURE_TOOLS.whoami, false, null],
     ]);
     expect(summary).toEqual({ calls: 2, errors: 1, linkedCalls: 0 });
+    // The first process, the one the hang was asked again on, and the one after the recorded timeout.
     expect(opened).toEqual([
       { resumed: false, sandboxDir: expect.any(String) },
+      { resumed: true, sandboxDir: opened[0]!.sandboxDir },
       { resumed: true, sandboxDir: opened[0]!.sandboxDir },
     ]);
     const before = outputOf(calls[0]).pid as number;
