@@ -12,7 +12,8 @@ const CASES = [
 ];
 
 describe('bad input fails the run with a clear message', () => {
-  const { config, client } = useTestWorker('bad-input');
+  const { config, client, worker } = useTestWorker('bad-input');
+  const memoryServer = { name: 'memory', command: 'node', args: ['${bin:@modelcontextprotocol/server-memory}'], env: { MEMORY_FILE_PATH: '${sandbox}/memory.jsonl' } };
 
   it.each(CASES)('$label', async ({ server, expected }) => {
     const handle = await startRun(client(), config, uniqueId('bad-input'), { server, subDagCount: 2 });
@@ -30,6 +31,22 @@ describe('bad input fails the run with a clear message', () => {
       .map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0)
       .reduce((a, b) => Math.max(a, b), 0);
     expect(attempts).toBeLessThanOrEqual(4);
+  });
+
+  it('a bad input given to a finished run loses nothing it recorded', async () => {
+    const workflowId = uniqueId('bad-input-rerun');
+    const good = await startRun(client(), config, workflowId, { server: memoryServer, subDagCount: 3 });
+    await good.result();
+    const store = worker().store;
+    const before = [await store.listCalls(workflowId), await store.listTasks(workflowId), await store.listVerdicts(workflowId)];
+    expect(before[0]!.length).toBeGreaterThan(0);
+
+    for (const bad of [{ server: memoryServer, subDagCount: -1 }, { server: { ...memoryServer, transport: 'carrier-pigeon' } }]) {
+      const rerun = await startRun(client(), config, workflowId, bad);
+      await expect(rerun.result()).rejects.toThrow(WorkflowFailedError);
+    }
+    expect([await store.listCalls(workflowId), await store.listTasks(workflowId), await store.listVerdicts(workflowId)]).toEqual(before);
+    expect((await store.getRun(workflowId))?.spec).toEqual(memoryServer);
   });
 
   it('refuses workflow options out of range, naming the field', async () => {

@@ -1,0 +1,105 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cachePath } from '../../../src/cli/simulate.js';
+import { parseSimulateOptions } from '../../../src/cli/simulate-options.js';
+import { UsageError } from '../../../src/cli/usage-error.js';
+import { SpecError } from '../../../src/mcp/errors.js';
+import { parseServerSpec } from '../../../src/mcp/spec.js';
+import { readSimulatorCache } from '../../../src/simulator/cache-file.js';
+import { SimulatorCacheError } from '../../../src/simulator/errors.js';
+import type { GenerateServerDatasetInput } from '../../../workflows/api.js';
+import { runOptions } from '../../../workflows/options.js';
+
+/**
+ * Malformed inputs from every door a user has — the workflow input, server specs, dataset
+ * directories and the CLI's flags — each refused with an error of the right type whose message
+ * names the field (or flag) at fault and says how to fix it.
+ */
+interface BadInput {
+  area: string;
+  problem: string;
+  attempt: () => unknown;
+  type: new (...args: never[]) => Error;
+  /** The field or flag the message must name. */
+  names: string;
+}
+
+const memory = { name: 'memory', command: 'node', args: ['${bin:@modelcontextprotocol/server-memory}'] };
+const input = (extra: object): GenerateServerDatasetInput => ({ server: memory, ...extra }) as GenerateServerDatasetInput;
+const workdir = mkdtempSync(join(tmpdir(), 'firefly-bad-inputs-'));
+
+function file(name: string, content: string | Buffer): string {
+  const path = join(workdir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+function sqliteWith(name: string, sql: string): string {
+  const path = join(workdir, name);
+  const db = new Database(path);
+  db.exec(sql);
+  db.close();
+  return path;
+}
+
+const { ApplicationFailure } = await import('@temporalio/common');
+
+const CASES: BadInput[] = [
+  // The workflow input.
+  { area: 'workflow input', problem: 'not an object', attempt: () => runOptions([] as never), type: ApplicationFailure, names: 'JSON object' },
+  { area: 'workflow input', problem: 'no server', attempt: () => runOptions({} as never), type: ApplicationFailure, names: 'input.server' },
+  { area: 'workflow input', problem: 'a misspelt field', attempt: () => runOptions(input({ subDagCuont: 3 })), type: ApplicationFailure, names: 'subDagCuont' },
+  { area: 'workflow input', problem: 'subDagCount zero', attempt: () => runOptions(input({ subDagCount: 0 })), type: ApplicationFailure, names: 'input.subDagCount' },
+  { area: 'workflow input', problem: 'subDagCount a string', attempt: () => runOptions(input({ subDagCount: '12' })), type: ApplicationFailure, names: 'input.subDagCount' },
+  { area: 'workflow input', problem: 'subDagCount fractional', attempt: () => runOptions(input({ subDagCount: 2.5 })), type: ApplicationFailure, names: 'input.subDagCount' },
+  { area: 'workflow input', problem: 'negative seed', attempt: () => runOptions(input({ seed: -1 })), type: ApplicationFailure, names: 'input.seed' },
+  { area: 'workflow input', problem: 'concurrency too high', attempt: () => runOptions(input({ maxConcurrentExplorations: 5000 })), type: ApplicationFailure, names: 'input.maxConcurrentExplorations' },
+  { area: 'workflow input', problem: 'explorationsPerHistory zero', attempt: () => runOptions(input({ explorationsPerHistory: 0 })), type: ApplicationFailure, names: 'input.explorationsPerHistory' },
+  // Server specs.
+  { area: 'server spec', problem: 'not an object', attempt: () => parseServerSpec('node server.js'), type: SpecError, names: 'server' },
+  { area: 'server spec', problem: 'no name', attempt: () => parseServerSpec({ command: 'node' }), type: SpecError, names: 'server.name' },
+  { area: 'server spec', problem: 'a name with spaces', attempt: () => parseServerSpec({ ...memory, name: 'my server' }), type: SpecError, names: 'server.name' },
+  { area: 'server spec', problem: 'no command and no url', attempt: () => parseServerSpec({ name: 'x' }), type: SpecError, names: 'server' },
+  { area: 'server spec', problem: 'an unknown transport', attempt: () => parseServerSpec({ ...memory, transport: 'carrier-pigeon' }), type: SpecError, names: 'server.transport' },
+  { area: 'server spec', problem: 'args not an array', attempt: () => parseServerSpec({ ...memory, args: '--stdio' }), type: SpecError, names: 'server.args' },
+  { area: 'server spec', problem: 'an env value that is a number', attempt: () => parseServerSpec({ ...memory, env: { PORT: 3000 } }), type: SpecError, names: 'server.env.PORT' },
+  { area: 'server spec', problem: 'an unknown placeholder', attempt: () => parseServerSpec({ ...memory, args: ['${sandbx}'] }), type: SpecError, names: 'server.args[0]' },
+  { area: 'server spec', problem: 'a misspelt key', attempt: () => parseServerSpec({ ...memory, comand: 'node' }), type: SpecError, names: 'comand' },
+  { area: 'server spec', problem: 'a setup call without a tool', attempt: () => parseServerSpec({ ...memory, setup: [{ arguments: {} }] }), type: SpecError, names: 'server.setup[0].tool' },
+  { area: 'server spec', problem: 'an http url that is not a URL', attempt: () => parseServerSpec({ name: 'remote', transport: 'http', url: 'not a url' }), type: SpecError, names: 'server.url' },
+  { area: 'server spec', problem: 'argument hints not arrays', attempt: () => parseServerSpec({ ...memory, argumentHints: { query: 'Ada' } }), type: SpecError, names: 'server.argumentHints.query' },
+  { area: 'server spec', problem: 'a negative call timeout', attempt: () => parseServerSpec({ ...memory, callTimeoutMs: -5 }), type: SpecError, names: 'server.callTimeoutMs' },
+  { area: 'server spec', problem: 'exclude not a list', attempt: () => parseServerSpec({ ...memory, exclude: 'delete_entities' }), type: SpecError, names: 'server.exclude' },
+  // Dataset directories.
+  { area: 'dataset', problem: 'a directory that does not exist', attempt: () => cachePath(join(workdir, 'missing')), type: UsageError, names: '--dataset' },
+  { area: 'dataset', problem: 'a directory without simulator.sqlite', attempt: () => cachePath(mkdirSync(join(workdir, 'empty'), { recursive: true }) ?? join(workdir, 'empty')), type: UsageError, names: 'simulator.sqlite' },
+  { area: 'dataset', problem: 'a cache file that is not SQLite', attempt: () => readSimulatorCache(file('garbage.sqlite', 'not a database at all, just text')), type: SimulatorCacheError, names: 'garbage.sqlite' },
+  { area: 'dataset', problem: 'a SQLite file that is not a cache', attempt: () => readSimulatorCache(sqliteWith('other.sqlite', 'CREATE TABLE notes (x TEXT)')), type: SimulatorCacheError, names: 'meta table' },
+  { area: 'dataset', problem: 'a cache of another format', attempt: () => readSimulatorCache(sqliteWith('alien.sqlite', "CREATE TABLE meta (key TEXT, value TEXT); INSERT INTO meta VALUES ('format', 'alien')")), type: SimulatorCacheError, names: 'meta.format' },
+  // CLI flags.
+  { area: 'CLI', problem: 'no --dataset', attempt: () => parseSimulateOptions([]), type: UsageError, names: '--dataset' },
+  { area: 'CLI', problem: 'an unknown flag', attempt: () => parseSimulateOptions(['--dataset', 'd', '--verbose']), type: UsageError, names: '--verbose' },
+  { area: 'CLI', problem: 'a port that is not a number', attempt: () => parseSimulateOptions(['--dataset', 'd', '--http', '--port', 'eighty']), type: UsageError, names: '--port' },
+  { area: 'CLI', problem: 'a threshold above 1', attempt: () => parseSimulateOptions(['--dataset', 'd', '--threshold', '1.5']), type: UsageError, names: '--threshold' },
+  { area: 'CLI', problem: '--port without --http', attempt: () => parseSimulateOptions(['--dataset', 'd', '--port', '8080']), type: UsageError, names: '--http' },
+];
+
+describe('bad inputs are refused with an error that names the field', () => {
+  it('tries at least 30 malformed inputs', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(CASES.map((c) => [`${c.area}: ${c.problem}`, c] as const))('%s', (_label, { attempt, type, names }) => {
+    let thrown: unknown;
+    try {
+      attempt();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(type);
+    expect((thrown as Error).message).toContain(names);
+  });
+});
