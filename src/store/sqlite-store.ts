@@ -46,13 +46,9 @@ export class SqliteStore implements Store {
   }
 
   async saveTools(runId: string, tools: DiscoveredTool[]): Promise<void> {
-    const insert = this.db.prepare(
+    this.replaceRows('DELETE FROM tools WHERE run_id = ?', [runId],
       'INSERT OR REPLACE INTO tools (run_id, name, tool_json, usable, skip_reason) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM tools WHERE run_id = ?').run(runId);
-      for (const tool of tools) insert.run(runId, tool.name, json(tool), tool.usable ? 1 : 0, tool.skipReason ?? null);
-    })();
+      tools.map((tool) => [runId, tool.name, json(tool), tool.usable ? 1 : 0, tool.skipReason ?? null]));
   }
 
   async listTools(runId: string): Promise<DiscoveredTool[]> {
@@ -60,11 +56,9 @@ export class SqliteStore implements Store {
   }
 
   async saveProfiles(runId: string, profiles: ToolProfile[]): Promise<void> {
-    const insert = this.db.prepare('INSERT OR REPLACE INTO tool_profiles (run_id, name, profile_json) VALUES (?, ?, ?)');
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM tool_profiles WHERE run_id = ?').run(runId);
-      for (const profile of profiles) insert.run(runId, profile.name, json(profile));
-    })();
+    this.replaceRows('DELETE FROM tool_profiles WHERE run_id = ?', [runId],
+      'INSERT OR REPLACE INTO tool_profiles (run_id, name, profile_json) VALUES (?, ?, ?)',
+      profiles.map((profile) => [runId, profile.name, json(profile)]));
   }
 
   async listProfiles(runId: string): Promise<ToolProfile[]> {
@@ -72,13 +66,9 @@ export class SqliteStore implements Store {
   }
 
   async saveEdges(runId: string, edges: ToolEdge[]): Promise<void> {
-    const insert = this.db.prepare(
+    this.replaceRows('DELETE FROM edges WHERE run_id = ?', [runId],
       'INSERT OR REPLACE INTO edges (run_id, from_tool, to_tool, confidence, edge_json) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM edges WHERE run_id = ?').run(runId);
-      for (const edge of edges) insert.run(runId, edge.from, edge.to, edge.confidence, json(edge));
-    })();
+      edges.map((edge) => [runId, edge.from, edge.to, edge.confidence, json(edge)]));
   }
 
   async listEdges(runId: string): Promise<ToolEdge[]> {
@@ -86,10 +76,9 @@ export class SqliteStore implements Store {
   }
 
   async saveSubDags(runId: string, subDags: SubDag[]): Promise<void> {
-    const insert = this.db.prepare('INSERT OR IGNORE INTO sub_dags (run_id, idx, key, sub_dag_json) VALUES (?, ?, ?, ?)');
-    this.db.transaction(() => {
-      for (const subDag of subDags) insert.run(runId, subDag.index, subDag.key, json(subDag));
-    })();
+    this.replaceRows(undefined, [],
+      'INSERT OR IGNORE INTO sub_dags (run_id, idx, key, sub_dag_json) VALUES (?, ?, ?, ?)',
+      subDags.map((subDag) => [runId, subDag.index, subDag.key, json(subDag)]));
   }
 
   async listSubDags(runId: string): Promise<SubDag[]> {
@@ -146,11 +135,9 @@ export class SqliteStore implements Store {
   }
 
   async saveTasks(runId: string, subDagIndex: number, tasks: Task[]): Promise<void> {
-    const insert = this.db.prepare('INSERT OR REPLACE INTO tasks (run_id, task_id, sub_dag_idx, task_json) VALUES (?, ?, ?, ?)');
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM tasks WHERE run_id = ? AND sub_dag_idx = ?').run(runId, subDagIndex);
-      for (const task of tasks) insert.run(runId, task.id, subDagIndex, json(task));
-    })();
+    this.replaceRows('DELETE FROM tasks WHERE run_id = ? AND sub_dag_idx = ?', [runId, subDagIndex],
+      'INSERT OR REPLACE INTO tasks (run_id, task_id, sub_dag_idx, task_json) VALUES (?, ?, ?, ?)',
+      tasks.map((task) => [runId, task.id, subDagIndex, json(task)]));
   }
 
   async listTasks(runId: string): Promise<Task[]> {
@@ -158,11 +145,9 @@ export class SqliteStore implements Store {
   }
 
   async saveVerdicts(runId: string, verdicts: Verdict[]): Promise<void> {
-    const insert = this.db.prepare('INSERT OR REPLACE INTO verdicts (run_id, task_id, check_name, passed, reason) VALUES (?, ?, ?, ?, ?)');
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM verdicts WHERE run_id = ?').run(runId);
-      for (const v of verdicts) insert.run(runId, v.taskId, v.check, v.passed ? 1 : 0, v.reason);
-    })();
+    this.replaceRows('DELETE FROM verdicts WHERE run_id = ?', [runId],
+      'INSERT OR REPLACE INTO verdicts (run_id, task_id, check_name, passed, reason) VALUES (?, ?, ?, ?, ?)',
+      verdicts.map((v) => [runId, v.taskId, v.check, v.passed ? 1 : 0, v.reason]));
   }
 
   async listVerdicts(runId: string): Promise<Verdict[]> {
@@ -174,6 +159,15 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  /** In one transaction: delete what `deleteSql` selects (if given), then insert every row. */
+  private replaceRows(deleteSql: string | undefined, deleteParams: unknown[], insertSql: string, rows: unknown[][]): void {
+    const insert = this.db.prepare(insertSql);
+    this.db.transaction(() => {
+      if (deleteSql) this.db.prepare(deleteSql).run(...deleteParams);
+      for (const row of rows) insert.run(...row);
+    })();
   }
 
   private jsonColumn<T>(sql: string, ...params: unknown[]): T[] {
