@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { isLoopbackHost, MIN_TOKEN_LENGTH, TOKEN_ENV, tokenProblem } from '../simulator/http-access.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../simulator/jsonrpc-check.js';
 import { DEFAULT_RETRIEVAL_THRESHOLD } from '../simulator/simulator.js';
 import { UsageError } from './usage-error.js';
 
@@ -8,27 +10,53 @@ export interface SimulateOptions {
   host: string;
   port: number;
   threshold: number;
+  /** HTTP only: the bearer token every request must carry (--token, else FIREFLY_SIMULATOR_TOKEN). */
+  token?: string;
+  /** The largest HTTP request body or stdio line, in bytes. */
+  maxMessageBytes: number;
 }
 
-export const SIMULATE_USAGE = `usage: firefly simulate --dataset DIR [--http [--port N] [--host H]] [--threshold X]
+/** Bounds of --max-message-bytes: an initialize request fits in 1 KiB; 256 MiB is far past any recorded call. */
+const MIN_MESSAGE_BYTES = 1024;
+const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+export const SIMULATE_USAGE = `usage: firefly simulate --dataset DIR [--http [--port N] [--host H] [--token T]] [--threshold X] [--max-message-bytes N]
 
 Serves a dataset's simulator (DIR/simulator.sqlite) as an MCP server: over stdio by default,
 or over streamable HTTP with --http (127.0.0.1, a free port unless --port is given).
   --dataset DIR    the dataset directory a run's export wrote (or the simulator.sqlite itself)
   --http           serve streamable HTTP instead of stdio; prints the endpoint URL
   --port N         HTTP port (default 0: pick a free one)
-  --host H         HTTP address to bind (default 127.0.0.1)
-  --threshold X    least argument similarity for a retrieved answer, 0..1 (default ${DEFAULT_RETRIEVAL_THRESHOLD})`;
+  --host H         HTTP address to bind (default 127.0.0.1); an address other than loopback
+                   (127.0.0.0/8, ::1, localhost) needs a token
+  --token T        HTTP bearer token: every request must send Authorization: Bearer T, else 401
+                   (default \$${TOKEN_ENV}, which keeps it out of the process list);
+                   at least ${MIN_TOKEN_LENGTH} characters, e.g. $(openssl rand -hex 32)
+  --threshold X    least argument similarity for a retrieved answer, 0..1 (default ${DEFAULT_RETRIEVAL_THRESHOLD})
+  --max-message-bytes N
+                   largest HTTP request body (larger: 413) or stdio line (larger: a JSON-RPC
+                   error), in bytes (default ${DEFAULT_MAX_MESSAGE_BYTES}, 1 MiB)`;
 
-const FLAGS = ['--dataset', '--http', '--port', '--host', '--threshold'];
+const FLAGS = ['--dataset', '--http', '--port', '--host', '--token', '--threshold', '--max-message-bytes'];
 
-/** Parses `simulate`'s flags; every problem is a UsageError that names the flag and the fix. */
-export function parseSimulateOptions(argv: string[]): SimulateOptions {
-  let values: { dataset?: string; http?: boolean; port?: string; host?: string; threshold?: string };
+/**
+ * Parses `simulate`'s flags; every problem is a UsageError that names the flag and the fix.
+ * `env` supplies FIREFLY_SIMULATOR_TOKEN when --token is not given.
+ */
+export function parseSimulateOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): SimulateOptions {
+  let values: { dataset?: string; http?: boolean; port?: string; host?: string; token?: string; threshold?: string; 'max-message-bytes'?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { dataset: { type: 'string' }, http: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' }, threshold: { type: 'string' } },
+      options: {
+        dataset: { type: 'string' },
+        http: { type: 'boolean' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        token: { type: 'string' },
+        threshold: { type: 'string' },
+        'max-message-bytes': { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -39,16 +67,36 @@ export function parseSimulateOptions(argv: string[]): SimulateOptions {
     throw new UsageError(`--dataset is missing: give the dataset directory that holds simulator.sqlite, e.g. firefly simulate --dataset data/datasets/memory-1`);
   }
   const http = values.http === true;
-  for (const flag of ['port', 'host'] as const) {
+  for (const flag of ['port', 'host', 'token'] as const) {
     if (!http && values[flag] !== undefined) throw new UsageError(`--${flag} applies to HTTP only: add --http, or remove --${flag} to serve over stdio`);
+  }
+  const host = values.host ?? '127.0.0.1';
+  const token = http ? parseToken(values.token, env[TOKEN_ENV]) : undefined;
+  if (http && token === undefined && !isLoopbackHost(host)) {
+    throw new UsageError(
+      `--host ${host} is not a loopback address, so the simulator would answer other machines without authentication: ` +
+        `give --token T or set ${TOKEN_ENV} (at least ${MIN_TOKEN_LENGTH} characters, e.g. ${TOKEN_ENV}=$(openssl rand -hex 32)), ` +
+        `or bind this machine only with --host 127.0.0.1`,
+    );
   }
   return {
     dataset: values.dataset,
     transport: http ? 'http' : 'stdio',
-    host: values.host ?? '127.0.0.1',
+    host,
     port: values.port === undefined ? 0 : parsePort(values.port),
     threshold: values.threshold === undefined ? DEFAULT_RETRIEVAL_THRESHOLD : parseThreshold(values.threshold),
+    ...(token === undefined ? {} : { token }),
+    maxMessageBytes: values['max-message-bytes'] === undefined ? DEFAULT_MAX_MESSAGE_BYTES : parseMessageBytes(values['max-message-bytes']),
   };
+}
+
+/** --token wins over the environment; an empty environment variable counts as unset. */
+function parseToken(flag: string | undefined, fromEnv: string | undefined): string | undefined {
+  const [token, source] = flag !== undefined ? [flag, '--token'] : fromEnv ? [fromEnv, TOKEN_ENV] : [undefined, ''];
+  if (token === undefined) return undefined;
+  const problem = tokenProblem(token, source);
+  if (problem) throw new UsageError(problem);
+  return token;
 }
 
 function parsePort(text: string): number {
@@ -63,6 +111,16 @@ function parseThreshold(text: string): number {
     throw new UsageError(`--threshold ${text} is not a similarity: give a number from 0 to 1, e.g. ${DEFAULT_RETRIEVAL_THRESHOLD}`);
   }
   return threshold;
+}
+
+function parseMessageBytes(text: string): number {
+  const bytes = Number(text);
+  if (!/^\d+$/.test(text) || bytes < MIN_MESSAGE_BYTES || bytes > MAX_MESSAGE_BYTES) {
+    throw new UsageError(
+      `--max-message-bytes ${text} is not a size: give a whole number of bytes from ${MIN_MESSAGE_BYTES} to ${MAX_MESSAGE_BYTES}, e.g. ${DEFAULT_MAX_MESSAGE_BYTES} (1 MiB, the default)`,
+    );
+  }
+  return bytes;
 }
 
 function describeParseError(error: unknown): string {

@@ -34,11 +34,25 @@ export async function runSimulate(options: SimulateOptions): Promise<void> {
   const what = `${cache.tools.length} tools of "${cache.server}", ${cache.entries.length} recorded calls`;
   log(`loaded ${what} from ${file} in ${Math.round(performance.now() - started)} ms`);
   if (options.transport === 'stdio') {
-    log('serving over stdio');
-    await serveStdio(simulator, log);
+    log(`serving over stdio (lines up to ${options.maxMessageBytes} bytes)`);
+    await serveStdio(simulator, log, { maxMessageBytes: options.maxMessageBytes });
     return;
   }
-  const serving = await serveHttp(simulator, { host: options.host, port: options.port, log });
+  const serving = await serveHttp(simulator, {
+    host: options.host,
+    port: options.port,
+    ...(options.token === undefined ? {} : { token: options.token }),
+    maxMessageBytes: options.maxMessageBytes,
+    log,
+  }).catch((error: unknown) => {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`--port ${options.port} is in use on ${options.host}: give another port, or --port 0 to pick a free one`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`--host ${options.host} is not an address of this machine: give one it has, e.g. 127.0.0.1`);
+    if (code === 'EACCES') throw new UsageError(`--port ${options.port} needs privileges on ${options.host}: give a port above 1023, or --port 0`);
+    throw error;
+  });
+  const access = options.token === undefined ? 'no token (loopback only)' : 'a bearer token required on every request';
+  log(`bound to ${options.host}, ${access}, request bodies up to ${options.maxMessageBytes} bytes`);
   // The one line on stdout: the endpoint, for people and for scripts that started us on port 0.
   process.stdout.write(`${serving.url}\n`);
   log(`serving over streamable HTTP at ${serving.url} (one episode per session); Ctrl-C stops`);

@@ -49,7 +49,31 @@ function callParams(params: JSONRPCRequest['params']): { name: string; args: Jso
   if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
     throw new McpError(ErrorCode.InvalidParams, `tools/call params.arguments is ${Array.isArray(args) ? 'an array' : args === null ? 'null' : `a ${typeof args}`}: give an object of named arguments, e.g. {}`);
   }
+  const depth = nestingDepth(args, MAX_ARGUMENT_DEPTH);
+  if (depth > MAX_ARGUMENT_DEPTH) {
+    throw new McpError(ErrorCode.InvalidParams, `tools/call params.arguments nest deeper than ${MAX_ARGUMENT_DEPTH} levels: no recorded call does; send flatter arguments`);
+  }
   return { name, args: (args ?? {}) as JsonObject };
+}
+
+/** Deeper arguments are refused: no tool takes them, and the simulator's recursive steps would run out of stack. */
+export const MAX_ARGUMENT_DEPTH = 100;
+
+/** How deep arrays and objects nest in a value, counted without recursion and only up to just past `limit`. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, level]);
+    }
+  }
+  return deepest;
 }
 
 function toMcpTool(tool: ToolDefinition): Tool {

@@ -11,18 +11,30 @@ export function simulateCommand(datasetDir: string, ...flags: string[]): { comma
   };
 }
 
+/** The environment without FIREFLY_SIMULATOR_TOKEN. */
+export function withoutToken(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FIREFLY_SIMULATOR_TOKEN: _token, ...rest } = env;
+  return rest;
+}
+
 export interface HttpSimulator {
   url: string;
+  /** Everything written to stdout (the endpoint line, and nothing else). */
+  stdout(): string;
   process: ChildProcess;
   stderr(): string;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
 }
 
-/** Starts `firefly simulate --http --port 0` and waits for the endpoint it prints on stdout. */
-export async function startHttpSimulator(datasetDir: string): Promise<HttpSimulator> {
-  const { command, args, cwd } = simulateCommand(datasetDir, '--http', '--port', '0');
-  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `firefly simulate --http --port 0` (plus `flags`, e.g. --host and --token) and waits for
+ * the endpoint it prints on stdout. `env` replaces the environment (default: this one without
+ * FIREFLY_SIMULATOR_TOKEN, so that a token in the developer's shell does not turn tests into 401s).
+ */
+export async function startHttpSimulator(datasetDir: string, options: { flags?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<HttpSimulator> {
+  const { command, args, cwd } = simulateCommand(datasetDir, '--http', '--port', '0', ...(options.flags ?? []));
+  const child = spawn(command, args, { cwd, env: options.env ?? withoutToken(process.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -41,6 +53,7 @@ export async function startHttpSimulator(datasetDir: string): Promise<HttpSimula
   });
   return {
     url,
+    stdout: () => stdout,
     process: child,
     stderr: () => stderr,
     stop: async () => {

@@ -10,11 +10,41 @@ const dir = mkdtempSync(join(tmpdir(), 'firefly-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('firefly simulate flags', () => {
-  it('defaults to stdio, loopback, a free port and threshold 0.5', () => {
-    expect(parseSimulateOptions(['--dataset', 'd'])).toEqual({ dataset: 'd', transport: 'stdio', host: '127.0.0.1', port: 0, threshold: 0.5 });
-    expect(parseSimulateOptions(['--dataset=d', '--http', '--port', '8080', '--host', '0.0.0.0', '--threshold', '0.8'])).toEqual({
-      dataset: 'd', transport: 'http', host: '0.0.0.0', port: 8080, threshold: 0.8,
-    });
+  const TOKEN = 'a'.repeat(16);
+  const noEnv = {};
+
+  it('defaults to stdio, loopback, a free port, threshold 0.5, no token and 1 MiB messages', () => {
+    expect(parseSimulateOptions(['--dataset', 'd'], noEnv)).toEqual({ dataset: 'd', transport: 'stdio', host: '127.0.0.1', port: 0, threshold: 0.5, maxMessageBytes: 1_048_576 });
+    expect(parseSimulateOptions(['--dataset', 'd', '--http'], noEnv)).toEqual({ dataset: 'd', transport: 'http', host: '127.0.0.1', port: 0, threshold: 0.5, maxMessageBytes: 1_048_576 });
+    expect(
+      parseSimulateOptions(['--dataset=d', '--http', '--port', '8080', '--host', '0.0.0.0', '--token', TOKEN, '--threshold', '0.8', '--max-message-bytes', '4096'], noEnv),
+    ).toEqual({ dataset: 'd', transport: 'http', host: '0.0.0.0', port: 8080, threshold: 0.8, token: TOKEN, maxMessageBytes: 4096 });
+  });
+
+  it.each([['0.0.0.0'], ['::'], ['[::]'], ['192.168.1.10'], ['10.0.0.1'], ['fe80::1'], ['example.com'], ['::ffff:10.0.0.1']])(
+    'refuses --host %s without a token, naming --token, FIREFLY_SIMULATOR_TOKEN and loopback',
+    (host) => {
+      const attempt = () => parseSimulateOptions(['--dataset', 'd', '--http', '--host', host], noEnv);
+      expect(attempt).toThrow(UsageError);
+      expect(attempt).toThrow(`--host ${host} is not a loopback address`);
+      expect(attempt).toThrow(/give --token T or set FIREFLY_SIMULATOR_TOKEN .*or bind this machine only with --host 127\.0\.0\.1/);
+    },
+  );
+
+  it.each([['127.0.0.1'], ['127.0.0.2'], ['127.255.255.254'], ['::1'], ['[::1]'], ['localhost'], ['LOCALHOST'], ['::ffff:127.0.0.1']])('binds loopback %s without a token', (host) => {
+    const options = parseSimulateOptions(['--dataset', 'd', '--http', '--host', host], noEnv);
+    expect(options.host).toBe(host);
+    expect(options.token).toBeUndefined();
+  });
+
+  it('takes the token from FIREFLY_SIMULATOR_TOKEN, --token first; on loopback too; ignores it over stdio', () => {
+    const env = { FIREFLY_SIMULATOR_TOKEN: 'b'.repeat(20) };
+    expect(parseSimulateOptions(['--dataset', 'd', '--http', '--host', '0.0.0.0'], env).token).toBe('b'.repeat(20));
+    expect(parseSimulateOptions(['--dataset', 'd', '--http', '--token', TOKEN], env).token).toBe(TOKEN);
+    expect(parseSimulateOptions(['--dataset', 'd', '--http'], env).token).toBe('b'.repeat(20));
+    expect(parseSimulateOptions(['--dataset', 'd'], env).token).toBeUndefined();
+    expect(() => parseSimulateOptions(['--dataset', 'd', '--http', '--host', '0.0.0.0'], { FIREFLY_SIMULATOR_TOKEN: '' })).toThrow(/not a loopback address/);
+    expect(() => parseSimulateOptions(['--dataset', 'd', '--http'], { FIREFLY_SIMULATOR_TOKEN: 'short' })).toThrow(/FIREFLY_SIMULATOR_TOKEN is 5 characters: give at least 16/);
   });
 
   it.each([
@@ -28,9 +58,16 @@ describe('firefly simulate flags', () => {
     [['--dataset', 'd', '--http', '--port', '70000'], /--port 70000 is not a port/],
     [['--dataset', 'd', '--threshold', '2'], /--threshold 2 is not a similarity: give a number from 0 to 1/],
     [['--dataset', 'd', '--threshold', 'high'], /--threshold high is not a similarity/],
+    [['--dataset', 'd', '--token', 'a'.repeat(16)], /--token applies to HTTP only: add --http/],
+    [['--dataset', 'd', '--http', '--token'], /--token needs a value/],
+    [['--dataset', 'd', '--http', '--token', 'short'], /--token is 5 characters: give at least 16, e.g. the output of openssl rand -hex 32/],
+    [['--dataset', 'd', '--http', '--token', 'sixteen chars with spaces'], /--token has characters a bearer token cannot carry/],
+    [['--dataset', 'd', '--max-message-bytes', '1MiB'], /--max-message-bytes 1MiB is not a size: give a whole number of bytes from 1024/],
+    [['--dataset', 'd', '--max-message-bytes', '100'], /--max-message-bytes 100 is not a size/],
+    [['--dataset', 'd', '--max-message-bytes', String(512 * 1024 * 1024)], /is not a size/],
   ])('refuses %j, naming the flag and the fix', (argv, message) => {
-    expect(() => parseSimulateOptions(argv)).toThrow(UsageError);
-    expect(() => parseSimulateOptions(argv)).toThrow(message);
+    expect(() => parseSimulateOptions(argv, {})).toThrow(UsageError);
+    expect(() => parseSimulateOptions(argv, {})).toThrow(message);
   });
 
   it('finds DIR/simulator.sqlite, or takes the file itself, and says what is missing', () => {
