@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ServerLaunchError, SpecError } from '../src/mcp/errors.js';
+import { PolicyRefusal } from '../src/policy/refusal.js';
 import { failureTypes } from '../workflows/api.js';
 
 /**
@@ -9,6 +10,9 @@ import { failureTypes } from '../workflows/api.js';
 export function toFailure(error: unknown): unknown {
   if (error instanceof SpecError) {
     return ApplicationFailure.create({ type: failureTypes.invalidInput, message: error.message, nonRetryable: true, cause: error });
+  }
+  if (error instanceof PolicyRefusal) {
+    return ApplicationFailure.create({ type: failureTypes.policyRefused, message: error.message, nonRetryable: true, cause: error });
   }
   if (error instanceof ServerLaunchError) {
     return ApplicationFailure.create({

@@ -4,9 +4,11 @@ import { runEpisode, type EpisodeCheckpoint, type EpisodeSummary } from '../src/
 import { prepareSandbox } from '../src/mcp/sandbox.js';
 import { resolveArguments } from '../src/mcp/resolve.js';
 import { openSession } from '../src/mcp/session.js';
+import { guardSession } from '../src/policy/guarded-session.js';
 import type { ServerSpec } from '../src/mcp/spec.js';
 import type { RunRecord } from '../src/store/store.js';
 import type { ActivityDeps } from './deps.js';
+import { runPolicy } from './run-policy.js';
 
 const HEARTBEAT_EVERY_MS = 2_000;
 
@@ -46,7 +48,8 @@ export async function runRecordedEpisode(
         planner: deps.planner,
         openSession: async (resumed) => {
           const sandboxDir = await prepareSandbox(deps.sandboxRoot, runId, episodeKey(subDag.index), { reuse: resumed });
-          const session = await openSession(spec, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env });
+          // Every call of the episode (setup, probe, exploration) goes through the run's tool policy.
+          const session = guardSession(await openSession(spec, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env }), runPolicy(run), tools);
           return { session, sandboxDir };
         },
         resolveSetup: (args, field, sandboxDir) => resolveArguments(args, field, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env }),

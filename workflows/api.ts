@@ -18,6 +18,12 @@ export interface GenerateServerDatasetInput {
   maxConcurrentExplorations?: number;
   /** Continue-as-new after this many explorations in one run of the history (default 100). */
   explorationsPerHistory?: number;
+  /** Whether tools annotated destructiveHint: true may be called live, in their sandbox (default false). */
+  allowDestructive?: boolean;
+  /** A tool policy (see src/policy/parse.ts), given inline… */
+  policy?: unknown;
+  /** …or as a JSON file, relative to the worker's project root or absolute. */
+  policyFile?: string;
 }
 
 export type Stage =
@@ -35,7 +41,8 @@ export interface RunProgress {
   runId: string;
   server: string;
   stage: Stage;
-  tools: { discovered: number; usable: number };
+  /** Warnings: policy patterns that match none of the server's tools. */
+  tools: { discovered: number; usable: number; warnings?: string[] };
   graph: { edges: number; high: number; medium: number; low: number };
   subDags: { total: number; done: number; failed: number; inFlight: number };
   calls: number;
@@ -85,6 +92,8 @@ export const failureTypes = {
   invalidInput: 'InvalidInput',
   serverLaunch: 'ServerLaunchError',
   explorationFatal: 'ExplorationFatal',
+  /** A live call the run's tool policy refuses: a bug or a policy changed mid-run, never retried. */
+  policyRefused: 'PolicyRefused',
 } as const;
 
 /** Child workflow IDs derive from the parent's, so a resumed run finds its children again. */
