@@ -3,11 +3,13 @@
  * Run it with `npm run worker`; SIGINT or SIGTERM lets in-flight activities finish (within a grace
  * time) before it exits, and whatever they had not finished is retried on another worker.
  */
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createActivities, type Activities } from './activities/index.js';
 import { offlineActivityDeps } from './activities/offline-deps.js';
 import { runtimeConfig, type RuntimeConfig } from './src/config.js';
+import { redactingLogger } from './src/secrets/redacting-logger.js';
+import { patternRedactor } from './src/secrets/redactor.js';
 import { SqliteStore } from './src/store/sqlite-store.js';
 import type { Store } from './src/store/store.js';
 
@@ -58,6 +60,8 @@ export async function createFireflyWorker(config: RuntimeConfig, extra: WorkerEx
 }
 
 async function main(): Promise<void> {
+  // Every log line, the SDK's own (an activity's failure and its error) included, is redacted first.
+  Runtime.install({ logger: redactingLogger(new DefaultLogger('INFO'), patternRedactor) });
   const config = runtimeConfig();
   const { done } = await createFireflyWorker(config);
   console.log(`firefly worker: task queue ${config.taskQueue} on ${config.temporalAddress}, store ${config.storePath}`);

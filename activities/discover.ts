@@ -5,6 +5,8 @@ import { openSession } from '../src/mcp/session.js';
 import { applyPolicy } from '../src/policy/apply.js';
 import { guardSession } from '../src/policy/guarded-session.js';
 import { checkSetupCalls } from '../src/policy/setup.js';
+import { redactTool } from '../src/secrets/redact-tool.js';
+import { specRedactor } from '../src/secrets/spec-secrets.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { loadRun } from './run-context.js';
@@ -29,7 +31,9 @@ export function discoverToolsActivity(deps: ActivityDeps) {
         checkSetupCalls(spec.setup, policy, new Map(listed.map((t) => [t.name, t.annotations])));
         const { tools, warnings } = applyPolicy(listed, policy);
         for (const warning of warnings) log.warn(warning);
-        await deps.store.saveTools(input.runId, tools);
+        // Descriptions and schema defaults may be built from the server's configuration, secrets included.
+        const redactor = specRedactor(spec, deps.env);
+        await deps.store.saveTools(input.runId, tools.map((tool) => redactTool(tool, redactor)));
         return { discovered: tools.length, usable: tools.filter((t) => t.usable).length, warnings };
       } finally {
         await session.close();

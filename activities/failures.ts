@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ServerLaunchError, SpecError } from '../src/mcp/errors.js';
 import { PolicyRefusal } from '../src/policy/refusal.js';
+import { redactError } from '../src/secrets/redact-error.js';
+import { patternRedactor } from '../src/secrets/redactor.js';
 import { failureTypes } from '../workflows/api.js';
 
 /**
@@ -8,6 +10,9 @@ import { failureTypes } from '../workflows/api.js';
  * non-retryable (no retry can fix them, and the message says what will); everything else retries.
  */
 export function toFailure(error: unknown): unknown {
+  // The last guard before Temporal's history: a run's own secrets are redacted where they are known
+  // (mcp/session.ts, explore/run-episode.ts), and here whatever is shaped like a key or token.
+  redactError(error, patternRedactor);
   if (error instanceof SpecError) {
     return ApplicationFailure.create({ type: failureTypes.invalidInput, message: error.message, nonRetryable: true, cause: error });
   }

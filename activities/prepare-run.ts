@@ -1,7 +1,9 @@
+import { log } from '@temporalio/activity';
 import type { JsonValue } from '../src/domain.js';
 import { parseServerSpec } from '../src/mcp/spec.js';
 import { checkSetupCalls } from '../src/policy/setup.js';
 import { STORED_POLICY_KEY } from '../src/policy/stored.js';
+import { literalSecretWarnings } from '../src/secrets/spec-secrets.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { resolveRunPolicy } from './run-policy.js';
@@ -21,6 +23,7 @@ export function prepareRunActivity(deps: ActivityDeps) {
   return async function prepareRun(input: PrepareRunInput): Promise<{ serverName: string; planner: string }> {
     return withFailureMapping(async () => {
       const spec = parseServerSpec(input.server);
+      for (const warning of literalSecretWarnings(spec)) log.warn(warning);
       const policy = await resolveRunPolicy(input.options, spec.name, deps.projectRoot);
       checkSetupCalls(spec.setup, policy);
       await deps.store.saveRun({

@@ -6,6 +6,7 @@ import { resolveArguments } from '../src/mcp/resolve.js';
 import { openSession } from '../src/mcp/session.js';
 import { guardSession } from '../src/policy/guarded-session.js';
 import type { ServerSpec } from '../src/mcp/spec.js';
+import { specRedactor } from '../src/secrets/spec-secrets.js';
 import type { RunRecord } from '../src/store/store.js';
 import type { ActivityDeps } from './deps.js';
 import { runPolicy } from './run-policy.js';
@@ -46,6 +47,7 @@ export async function runRecordedEpisode(
       {
         store: deps.store,
         planner: deps.planner,
+        redactor: specRedactor(spec, deps.env),
         openSession: async (resumed) => {
           const sandboxDir = await prepareSandbox(deps.sandboxRoot, runId, episodeKey(subDag.index), { reuse: resumed });
           // Every call of the episode (setup, probe, exploration) goes through the run's tool policy.

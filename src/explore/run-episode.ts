@@ -1,6 +1,8 @@
 import type { CallErrorKind, JsonObject, JsonValue, RecordedCall, SubDag, ToolDefinition } from '../domain.js';
 import type { Store } from '../store/store.js';
 import { outputValue } from '../mcp/output.js';
+import { redactCall } from '../secrets/redact-call.js';
+import { patternRedactor, type Redactor } from '../secrets/redactor.js';
 import type { IncomingMapping, Planner } from './planner.js';
 import { withPlaceholder, withSandbox } from './sandbox-paths.js';
 
@@ -33,6 +35,8 @@ export interface EpisodeDeps {
   openSession(resumed: boolean): Promise<{ session: EpisodeSession; sandboxDir: string }>;
   /** Resolves the spec's placeholders in a setup call's arguments for the given sandbox. */
   resolveSetup(args: JsonObject, field: string, sandboxDir: string): JsonObject;
+  /** Redacts the run's secrets from what is recorded; without one, only token-shaped strings are. */
+  redactor?: Redactor;
   /** Called after every recorded call: the activity turns it into a heartbeat with this checkpoint. */
   onRecorded?(checkpoint: EpisodeCheckpoint): void;
 }
@@ -62,6 +66,13 @@ export class SessionLostError extends Error {
  * Runs one episode: the spec's setup calls, then one planned call per sub-DAG tool, each recorded
  * before the next starts. Steps already in the store (an earlier attempt that crashed) are skipped,
  * and the sandbox they changed is kept, so a retry continues where the last attempt stopped.
+ *
+ * The store gets every call redacted (arguments, result, link values), while planning reads this
+ * attempt's real outputs, so a value passed on reaches the server intact. A string an output's
+ * patterns flag is then redacted with the same marker wherever it is recorded next (an argument
+ * under an innocent name, a link), which keeps the record consistent: a replayed link finds the
+ * marker it carries at its source. A retry plans from the stored, redacted outputs, so a secret
+ * that fed a later step is sent as its marker then: a wrong call, recorded as what it was, never a leak.
  */
 export async function runEpisode(plan: EpisodePlan, deps: EpisodeDeps): Promise<EpisodeSummary> {
   const recorded = await deps.store.listCalls(plan.runId, plan.subDagIndex);
@@ -71,6 +82,7 @@ export async function runEpisode(plan: EpisodePlan, deps: EpisodeDeps): Promise<
   ];
   if (recorded.length >= steps.length) return summarize(recorded);
   let { session, sandboxDir } = await deps.openSession(recorded.length > 0);
+  let redactor = deps.redactor ?? patternRedactor;
   try {
     for (let step = recorded.length; step < steps.length; step++) {
       const { phase, tool, fixed } = steps[step]!;
@@ -98,7 +110,7 @@ export async function runEpisode(plan: EpisodePlan, deps: EpisodeDeps): Promise<
         ({ session, sandboxDir } = await deps.openSession(true));
         outcome = await session.call(tool, live, { timeoutMs: plan.callTimeoutMs });
       }
-      if (outcome.errorKind === 'transport') throw new SessionLostError(tool, step, JSON.stringify(outcome.result));
+      if (outcome.errorKind === 'transport') throw new SessionLostError(tool, step, redactor.redactText(JSON.stringify(outcome.result)));
       const call: RecordedCall = {
         runId: plan.runId,
         subDagIndex: plan.subDagIndex,
@@ -113,8 +125,9 @@ export async function runEpisode(plan: EpisodePlan, deps: EpisodeDeps): Promise<
         links: planned.links,
         planner: fixed ? 'setup' : deps.planner.name,
       };
-      await deps.store.recordCall(call);
+      await deps.store.recordCall(redactCall(call, redactor));
       recorded.push(call);
+      redactor = redactor.with(redactor.find(call.result));
       deps.onRecorded?.({ nextStep: step + 1 });
       if (outcome.errorKind === 'timeout') {
         // The call timed out every time: it is recorded as such, and later steps get a fresh process.

@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, McpError, ResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallErrorKind, JsonObject, JsonValue, ToolAnnotations, ToolDefinition } from '../domain.js';
+import { redactError } from '../secrets/redact-error.js';
+import { specRedactor } from '../secrets/spec-secrets.js';
 import { connect, type Connection } from './connect.js';
 import { failsInResult } from './failure.js';
 import { ProcessTransport } from './process-transport.js';
@@ -44,8 +46,14 @@ export interface SessionOptions {
 
 /** Starts (or reaches) the server of `spec` for one episode, bounded by its startupTimeoutMs. */
 export async function openSession(spec: ServerSpec, options: SessionOptions): Promise<McpSession> {
-  const launch = resolveLaunch(spec, { sandboxDir: options.sandboxDir, projectRoot: options.projectRoot, env: options.env ?? process.env });
-  return new LiveSession(spec, await connect(spec, launch));
+  const env = options.env ?? process.env;
+  const launch = resolveLaunch(spec, { sandboxDir: options.sandboxDir, projectRoot: options.projectRoot, env });
+  try {
+    return new LiveSession(spec, await connect(spec, launch));
+  } catch (error) {
+    // A server that fails may print its environment; the message and stderr tail end up in Temporal's history.
+    throw redactError(error, specRedactor(spec, env));
+  }
 }
 
 /** A server sending an endless cursor must not keep discovery busy forever. */
