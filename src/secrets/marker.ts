@@ -10,3 +10,8 @@ export function redactedAs(kind: string | undefined): string {
 export function isMarker(text: string): boolean {
   return /^\[REDACTED(?::[a-z0-9-]+)?\]$/.test(text);
 }
+
+/** Whether text holds a marker anywhere: a value built on a redacted secret is no fit answer. */
+export function containsMarker(text: string): boolean {
+  return /\[REDACTED(?::[a-z0-9-]+)?\]/.test(text);
+}

@@ -1,5 +1,6 @@
 import type { JsonPrimitive, JsonValue } from '../domain.js';
 import { primitiveLeaves } from '../explore/json-path.js';
+import { containsMarker } from '../secrets/marker.js';
 import { appearsIn } from '../verify/appears-in.js';
 import { ordinal, singular, words } from './words.js';
 
@@ -25,7 +26,7 @@ const TIME_LIKE = /\d{1,2}:\d{2}:\d{2}|GMT|\b(19|20)\d{2}-\d{2}-\d{2}T/;
 /**
  * Answer candidates in one step's output: primitive leaves a user could not know in advance —
  * strings and numbers (booleans are a coin toss), not status reports, not overlong prose, not
- * clock times, and nothing the instruction already shows. Earlier array elements come first.
+ * clock times, not redacted secrets, and nothing the instruction already shows. Earlier array elements come first.
  */
 export function answerCandidates(output: JsonValue, trajectoryStep: number, instruction: string): AnswerField[] {
   return primitiveLeaves(output)
@@ -36,7 +37,12 @@ export function answerCandidates(output: JsonValue, trajectoryStep: number, inst
       if (typeof value !== 'string') return false;
       const text = value.trim();
       return (
-        text.length >= 2 && text.length <= MAX_TEXT && /[a-z0-9]/i.test(text) && !TIME_LIKE.test(text) && !appearsIn(text, instruction)
+        text.length >= 2 &&
+        text.length <= MAX_TEXT &&
+        /[a-z0-9]/i.test(text) &&
+        !TIME_LIKE.test(text) &&
+        !containsMarker(text) &&
+        !appearsIn(text, instruction)
       );
     })
     .sort((a, b) => depthOfIndices(a.path) - depthOfIndices(b.path))

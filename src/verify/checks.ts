@@ -1,6 +1,7 @@
 import type { CheckName, JsonPrimitive, Task, ToolDefinition } from '../domain.js';
 import { valuesAt } from '../explore/json-path.js';
 import { outputValue } from '../mcp/output.js';
+import { containsMarker } from '../secrets/marker.js';
 import { appearsIn } from './appears-in.js';
 import { givenArguments } from './given-values.js';
 import { isDiscovered } from './non-trivial.js';
@@ -63,8 +64,13 @@ export async function inputsAvailable(task: Task, context: CheckContext): Promis
   return pass('every argument is given or comes from an earlier step');
 }
 
-/** At least one answer had to be discovered: not a status line, not an echo of a given value. */
+/**
+ * At least one answer had to be discovered: not a status line, not an echo of a given value; and no
+ * answer is a redacted secret (the simulator would answer the marker, a live server the secret).
+ */
 export async function nonTrivial(task: Task): Promise<CheckResult> {
+  const redacted = task.groundTruth.find((g) => typeof g.value === 'string' && containsMarker(g.value));
+  if (redacted) return fail(`${redacted.field} is a redacted secret, not an answer`);
   const given = givenArguments(task.trajectory).map((a) => a.value);
   const discovered = task.groundTruth.filter((g) => isDiscovered(g.value, given));
   if (task.trajectory.length === 0) return fail('the task needs no tool call');

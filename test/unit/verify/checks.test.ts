@@ -212,6 +212,14 @@ describe('verification checks', () => {
       expect((await nonTrivial(echo)).passed).toBe(false);
     });
 
+    it('fails a task one of whose answers is a redacted secret, whatever the others', async () => {
+      const secret: Task = {
+        ...good,
+        groundTruth: [...good.groundTruth, { field: 'token', value: 'API_TOKEN=[REDACTED]', source: { trajectoryStep: 0, path: 'token' } }],
+      };
+      expect(await nonTrivial(secret)).toEqual({ passed: false, reason: 'token is a redacted secret, not an answer' });
+    });
+
     it('fails a task with no tool call', async () => {
       expect(await nonTrivial({ ...good, trajectory: [] })).toEqual({ passed: false, reason: 'the task needs no tool call' });
     });
