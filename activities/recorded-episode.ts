@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { SubDag } from '../src/domain.js';
 import { runEpisode, type EpisodeCheckpoint, type EpisodeSummary } from '../src/explore/run-episode.js';
-import { prepareSandbox } from '../src/mcp/sandbox.js';
+import { checkpointSandbox, prepareSandbox, restoreSandbox } from '../src/mcp/sandbox.js';
 import { resolveArguments } from '../src/mcp/resolve.js';
 import { openSession } from '../src/mcp/session.js';
 import { guardSession } from '../src/policy/guarded-session.js';
@@ -48,12 +48,14 @@ export async function runRecordedEpisode(
         store: deps.store,
         planner: deps.planner,
         redactor: specRedactor(spec, deps.env),
-        openSession: async (resumed) => {
+        openSession: async (resumed, nextStep) => {
           const sandboxDir = await prepareSandbox(deps.sandboxRoot, runId, episodeKey(subDag.index), { reuse: resumed });
+          if (resumed) await restoreSandbox(sandboxDir, nextStep);
           // Every call of the episode (setup, probe, exploration) goes through the run's tool policy.
           const session = guardSession(await openSession(spec, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env }), runPolicy(run), tools);
           return { session, sandboxDir };
         },
+        checkpointSandbox,
         resolveSetup: (args, field, sandboxDir) => resolveArguments(args, field, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env }),
         onRecorded: (next) => {
           checkpoint = next;

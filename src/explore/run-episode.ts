@@ -31,8 +31,16 @@ export interface EpisodePlan {
 export interface EpisodeDeps {
   store: Store;
   planner: Planner;
-  /** Opens the server on the episode's sandbox; `resumed` keeps the state earlier calls left there. */
-  openSession(resumed: boolean): Promise<{ session: EpisodeSession; sandboxDir: string }>;
+  /**
+   * Opens the server on the episode's sandbox; `resumed` keeps the state earlier calls left there, as it
+   * was before step `nextStep`'s call if a checkpoint of that step was taken (see checkpointSandbox).
+   */
+  openSession(resumed: boolean, nextStep: number): Promise<{ session: EpisodeSession; sandboxDir: string }>;
+  /**
+   * Keeps the sandbox as it is before step `step`'s call, for openSession(true, step) to put back: the
+   * server may run a call whose reply is then lost, and asking it again must not apply it twice.
+   */
+  checkpointSandbox?(sandboxDir: string, step: number): Promise<void>;
   /** Resolves the spec's placeholders in a setup call's arguments for the given sandbox. */
   resolveSetup(args: JsonObject, field: string, sandboxDir: string): JsonObject;
   /** Redacts the run's secrets from what is recorded; without one, only token-shaped strings are. */
@@ -65,7 +73,8 @@ export class SessionLostError extends Error {
 /**
  * Runs one episode: the spec's setup calls, then one planned call per sub-DAG tool, each recorded
  * before the next starts. Steps already in the store (an earlier attempt that crashed) are skipped,
- * and the sandbox they changed is kept, so a retry continues where the last attempt stopped.
+ * and the sandbox they changed is kept (as it was before the call that was cut off), so a retry
+ * continues where the last attempt stopped.
  *
  * The store gets every call redacted (arguments, result, link values), while planning reads this
  * attempt's real outputs, so a value passed on reaches the server intact. A string an output's
@@ -81,7 +90,7 @@ export async function runEpisode(plan: EpisodePlan, deps: EpisodeDeps): Promise<
     ...plan.subDag.tools.map((tool) => ({ phase: 'explore' as const, tool, fixed: undefined })),
   ];
   if (recorded.length >= steps.length) return summarize(recorded);
-  let { session, sandboxDir } = await deps.openSession(recorded.length > 0);
+  let { session, sandboxDir } = await deps.openSession(recorded.length > 0, recorded.length);
   let redactor = deps.redactor ?? patternRedactor;
   try {
     for (let step = recorded.length; step < steps.length; step++) {
@@ -102,12 +111,13 @@ export async function runEpisode(plan: EpisodePlan, deps: EpisodeDeps): Promise<
       const live = fixed
         ? deps.resolveSetup(fixed, `server.setup[${step}].arguments`, sandboxDir)
         : withSandbox(planned.arguments, sandboxDir);
+      await deps.checkpointSandbox?.(sandboxDir, step);
       let outcome = await session.call(tool, live, { timeoutMs: plan.callTimeoutMs });
       for (let attempt = 1; outcome.errorKind === 'timeout' && attempt < CALL_ATTEMPTS_ON_TIMEOUT; attempt++) {
         // A server that let a call time out may be wedged: ask again on a fresh process with the same state,
         // so that a passing hang costs a retry, not a wrong record.
         await session.close();
-        ({ session, sandboxDir } = await deps.openSession(true));
+        ({ session, sandboxDir } = await deps.openSession(true, step));
         outcome = await session.call(tool, live, { timeoutMs: plan.callTimeoutMs });
       }
       if (outcome.errorKind === 'transport') throw new SessionLostError(tool, step, redactor.redactText(JSON.stringify(outcome.result)));
@@ -132,7 +142,7 @@ export async function runEpisode(plan: EpisodePlan, deps: EpisodeDeps): Promise<
       if (outcome.errorKind === 'timeout') {
         // The call timed out every time: it is recorded as such, and later steps get a fresh process.
         await session.close();
-        ({ session, sandboxDir } = await deps.openSession(true));
+        ({ session, sandboxDir } = await deps.openSession(true, step + 1));
       }
     }
   } finally {
