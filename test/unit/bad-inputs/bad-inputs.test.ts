@@ -8,14 +8,15 @@ import { parseSimulateOptions } from '../../../src/cli/simulate-options.js';
 import { UsageError } from '../../../src/cli/usage-error.js';
 import { SpecError } from '../../../src/mcp/errors.js';
 import { parseServerSpec } from '../../../src/mcp/spec.js';
+import { parsePolicy } from '../../../src/policy/parse.js';
 import { readSimulatorCache } from '../../../src/simulator/cache-file.js';
 import { SimulatorCacheError } from '../../../src/simulator/errors.js';
 import type { GenerateServerDatasetInput } from '../../../workflows/api.js';
 import { runOptions } from '../../../workflows/options.js';
 
 /**
- * Malformed inputs from every door a user has — the workflow input, server specs, dataset
- * directories and the CLI's flags — each refused with an error of the right type whose message
+ * Malformed inputs from every door a user has — the workflow input, server specs, policy files,
+ * dataset directories and the CLI's flags — each refused with an error of the right type whose message
  * names the field (or flag) at fault and says how to fix it.
  */
 interface BadInput {
@@ -73,6 +74,13 @@ const CASES: BadInput[] = [
   { area: 'server spec', problem: 'argument hints not arrays', attempt: () => parseServerSpec({ ...memory, argumentHints: { query: 'Ada' } }), type: SpecError, names: 'server.argumentHints.query' },
   { area: 'server spec', problem: 'a negative call timeout', attempt: () => parseServerSpec({ ...memory, callTimeoutMs: -5 }), type: SpecError, names: 'server.callTimeoutMs' },
   { area: 'server spec', problem: 'exclude not a list', attempt: () => parseServerSpec({ ...memory, exclude: 'delete_entities' }), type: SpecError, names: 'server.exclude' },
+  // Policy files.
+  { area: 'policy', problem: 'not an object', attempt: () => parsePolicy(['delete_*']), type: SpecError, names: 'policy' },
+  { area: 'policy', problem: 'a misspelt key', attempt: () => parsePolicy({ servers: {}, defualt: {} }), type: SpecError, names: 'defualt' },
+  { area: 'policy', problem: 'deny not a list', attempt: () => parsePolicy({ servers: { memory: { deny: 'delete_*' } } }), type: SpecError, names: 'policy.servers.memory.deny' },
+  { area: 'policy', problem: 'a pattern that is not a string', attempt: () => parsePolicy({ default: { allow: ['read_*', 7] } }), type: SpecError, names: 'policy.default.allow[1]' },
+  { area: 'policy', problem: 'allowDestructive a string', attempt: () => parsePolicy({ default: { allowDestructive: 'yes' } }), type: SpecError, names: 'policy.default.allowDestructive' },
+  { area: 'policy', problem: 'a pattern with the server prefix', attempt: () => parsePolicy({ servers: { memory: { deny: ['memory/delete_entities'] } } }), type: SpecError, names: 'policy.servers.memory.deny[0]' },
   // Dataset directories.
   { area: 'dataset', problem: 'a directory that does not exist', attempt: () => cachePath(join(workdir, 'missing')), type: UsageError, names: '--dataset' },
   { area: 'dataset', problem: 'a directory without simulator.sqlite', attempt: () => cachePath(mkdirSync(join(workdir, 'empty'), { recursive: true }) ?? join(workdir, 'empty')), type: UsageError, names: 'simulator.sqlite' },
