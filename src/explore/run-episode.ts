@@ -5,6 +5,7 @@ import { redactCall } from '../secrets/redact-call.js';
 import { patternRedactor, type Redactor } from '../secrets/redactor.js';
 import type { IncomingMapping, Planner } from './planner.js';
 import { withPlaceholder, withSandbox } from './sandbox-paths.js';
+import { changesState } from '../simulator/state.js';
 
 /** What the episode needs of a live server connection (see mcp/session.ts). */
 export interface EpisodeSession {
@@ -111,7 +112,8 @@ export async function runEpisode(plan: EpisodePlan, deps: EpisodeDeps): Promise<
       const live = fixed
         ? deps.resolveSetup(fixed, `server.setup[${step}].arguments`, sandboxDir)
         : withSandbox(planned.arguments, sandboxDir);
-      await deps.checkpointSandbox?.(sandboxDir, step);
+      // Read-only calls leave the sandbox as it is: only a call that may change it needs a copy to go back to.
+      if (changesState(plan.tools.get(tool))) await deps.checkpointSandbox?.(sandboxDir, step);
       let outcome = await session.call(tool, live, { timeoutMs: plan.callTimeoutMs });
       for (let attempt = 1; outcome.errorKind === 'timeout' && attempt < CALL_ATTEMPTS_ON_TIMEOUT; attempt++) {
         // A server that let a call time out may be wedged: ask again on a fresh process with the same state,
