@@ -2,7 +2,7 @@ import type { JsonPrimitive, JsonValue } from '../domain.js';
 import { primitiveLeaves } from '../explore/json-path.js';
 import { containsMarker } from '../secrets/marker.js';
 import { appearsIn } from '../verify/appears-in.js';
-import { ordinal, singular, words } from './words.js';
+import { describeOutputPath } from './describe-path.js';
 
 export interface AnswerField {
   field: string;
@@ -51,7 +51,7 @@ export function answerCandidates(output: JsonValue, trajectoryStep: number, inst
       value: value as JsonPrimitive,
       path,
       trajectoryStep,
-      description: describe(path, trajectoryStep),
+      description: describeOutputPath(path, trajectoryStep),
     }));
 }
 
@@ -75,29 +75,3 @@ function depthOfIndices(path: string): number {
   return [...path.matchAll(/\[(\d+)\]/g)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
-/**
- * "the entity type of the first entity returned in step 2" for `entities[0].entityType`; an element
- * of a list of values is named by its position too: "the second observation of the first entity"
- * for `entities[0].observations[1]`, never "the value of the observation", which could be any of them.
- */
-function describe(path: string, trajectoryStep: number): string {
-  const parts = [...path.matchAll(/([A-Za-z_$][\w$-]*)|\[(\d+)\]/g)];
-  const lastIndex = parts.at(-1)?.[2];
-  const listKey = lastIndex !== undefined ? parts.at(-2)?.[1] : undefined;
-  const leafKey = parts.at(-1)?.[1];
-  const leaf = listKey ? `${ordinal(Number(lastIndex))} ${singular(words(listKey))}` : leafKey ? words(leafKey) : 'value';
-  let owner = '';
-  for (let i = parts.length - (listKey ? 3 : 2); i >= 0; i--) {
-    const index = parts[i]?.[2];
-    const key = parts[i - 1]?.[1];
-    if (index !== undefined && key) {
-      owner = ` of the ${ordinal(Number(index))} ${singular(words(key))}`;
-      break;
-    }
-    if (parts[i]?.[1]) {
-      owner = ` of the ${singular(words(parts[i]![1]!))}`;
-      break;
-    }
-  }
-  return `the ${leaf}${owner} returned in step ${trajectoryStep + 1}`;
-}

@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue, ToolDefinition, TrajectoryStep } from '../domain.js';
 import type { AnswerField } from './answer-fields.js';
-import { ordinal, singular, words } from './words.js';
+import { describeOutputPath } from './describe-path.js';
+import { words } from './words.js';
 
 /**
  * The instruction's body: one numbered request per trajectory step, phrased from the tool's
@@ -40,7 +41,7 @@ function actionPhrase(tool: ToolDefinition | undefined, name: string, toolNames:
 
 /** `entities [{"name": "Ada"}], names [the name of the first entity returned in step 1]` */
 function renderArguments(step: TrajectoryStep): string {
-  const linked = new Map(step.links.map((l) => [l.argument, reference(l.outputPath, l.fromTrajectoryStep)]));
+  const linked = new Map(step.links.map((l) => [l.argument, describeOutputPath(l.outputPath, l.fromTrajectoryStep)]));
   return Object.entries(step.arguments)
     .map(([key, value]) => `${words(key)} ${render(value, key, linked)}`)
     .join(', ');
@@ -54,13 +55,4 @@ function render(value: JsonValue, path: string, linked: Map<string, string>): st
     return `{${Object.entries(value as JsonObject).map(([k, v]) => `"${k}": ${render(v, `${path}.${k}`, linked)}`).join(', ')}}`;
   }
   return JSON.stringify(value);
-}
-
-/** "the name of the first entity returned in step 1" for `entities[0].name` of step 0. */
-function reference(outputPath: string, fromStep: number): string {
-  const keys = [...outputPath.matchAll(/([A-Za-z_$][\w$-]*)(?:\[(\d+)\])?/g)];
-  const leaf = keys.at(-1);
-  const owner = keys.at(-2);
-  const ownerText = owner?.[1] ? ` of the ${owner[2] !== undefined ? `${ordinal(Number(owner[2]))} ` : ''}${singular(words(owner[1]))}` : '';
-  return `the ${leaf?.[1] ? words(leaf[1]) : 'value'}${ownerText} returned in step ${fromStep + 1}`;
 }
