@@ -4,10 +4,15 @@ import type { EpisodeSummary } from '../src/explore/run-episode.js';
 import { failureTypes, type ExploreSubDagInput } from './api.js';
 import { rootApplicationFailure, rootMessage } from './failures.js';
 
-const { exploreEpisode, synthesizeTasks } = proxyActivities<Activities>({
+const { exploreEpisode } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   // Short, so that an episode whose worker died resumes on another worker within seconds.
   heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
+});
+/** Synthesis makes no live call and does not heartbeat (an LLM synthesizer's one request can take long). */
+const { synthesizeTasks } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
 });
 

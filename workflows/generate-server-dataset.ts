@@ -5,9 +5,11 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import {
   failureTypes,
@@ -27,18 +29,25 @@ const quick = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 4 },
 });
-/** Long stages that heartbeat: the probe and graph, verification, export. */
+/** The probe and tool graph: an episode of real calls, heartbeating after each. */
 const graphStage = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
+});
+/** Verification and export: CPU-bound over every candidate, so bounded by time, not heartbeats. */
+const datasetStage = proxyActivities<Activities>({
+  startToCloseTimeout: '2 hours',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
 });
 
 /** What a continued run carries over; everything else is read back from the store. */
 interface Carried {
   progress: RunProgress;
-  /** Sub-DAGs that failed in an earlier history of this run: not tried again until the run is resumed. */
+  /** Sub-DAGs that failed in an earlier history of this run: tried once more when the others are done. */
   failed: number[];
+  /** Whether that one more try has happened. */
+  retriedFailed?: boolean;
 }
 
 /**
@@ -56,17 +65,25 @@ export async function generateServerDataset(input: GenerateServerDatasetInput, c
 
   setStage(progress, 'exploring');
   const failed = new Set(carried?.failed ?? []);
-  const finished = await explore(runId, options, progress, failed);
+  let retriedFailed = carried?.retriedFailed ?? false;
+  let finished = await explore(runId, options, progress, failed);
+  if (finished && failed.size > 0 && !retriedFailed) {
+    // Sub-DAGs that outlasted their retries get one more try once the others are done: a passing
+    // outage costs them a delay, not their place in the dataset.
+    retriedFailed = true;
+    failed.clear();
+    finished = await explore(runId, options, progress, failed);
+  }
   if (!finished) {
     progress.continuations += 1;
-    return await continueAsNew<typeof generateServerDataset>(input, { progress, failed: [...failed] });
+    return await continueAsNew<typeof generateServerDataset>(input, { progress, failed: [...failed], retriedFailed });
   }
 
   setStage(progress, 'verifying');
-  const verification = await graphStage.verifyTasks({ runId });
+  const verification = await datasetStage.verifyTasks({ runId });
   progress.tasks = { candidates: verification.candidates, verified: verification.verified };
   setStage(progress, 'exporting');
-  const dataset = await graphStage.exportDataset({ runId });
+  const dataset = await datasetStage.exportDataset({ runId });
   setStage(progress, 'summarizing');
   const summary = await quick.summarizeRun({ runId, failed: [...failed], verification, dataset });
   Object.assign(progress, { calls: summary.calls, linkedCalls: summary.linkedCalls, errors: summary.errors });
@@ -94,6 +111,7 @@ async function prepare(input: GenerateServerDatasetInput, options: RunOptions, p
 async function explore(runId: string, options: RunOptions, progress: RunProgress, failed: Set<number>): Promise<boolean> {
   const status = await quick.explorationStatus({ runId });
   Object.assign(progress, { calls: status.calls, linkedCalls: status.linkedCalls, errors: status.errors });
+  progress.tasks.candidates = status.candidates;
   progress.subDags = { total: status.total, done: status.done.length, failed: failed.size, inFlight: 0 };
   publish(progress);
 
@@ -128,11 +146,7 @@ async function exploreOne(
 ): Promise<void> {
   progress.subDags.inFlight += 1;
   try {
-    const episode = await executeChild(exploreSubDag, {
-      workflowId: subDagWorkflowId(runId, index),
-      args: [{ runId, subDagIndex: index }],
-      staticSummary: `sub-DAG ${index + 1} of ${total}`,
-    });
+    const episode = await startChildOnceFree(runId, index, total);
     progress.subDags.done += 1;
     progress.calls += episode.calls;
     progress.linkedCalls += episode.linkedCalls;
@@ -152,14 +166,36 @@ async function exploreOne(
   }
 }
 
-/** Activity failures that no retry can fix (bad spec, a server that cannot start) fail the run with their own message. */
+/**
+ * Runs a sub-DAG's child. A child of the same ID still closing (its parent was just reset or
+ * terminated) makes the start fail: wait and start again rather than lose the sub-DAG.
+ */
+async function startChildOnceFree(runId: string, index: number, total: number) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await executeChild(exploreSubDag, {
+        workflowId: subDagWorkflowId(runId, index),
+        args: [{ runId, subDagIndex: index }],
+        staticSummary: `sub-DAG ${index + 1} of ${total}`,
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError) || attempt >= 10) throw error;
+      await sleep('5 seconds');
+    }
+  }
+}
+
+/**
+ * A stage that failed after its retries fails the run, with the innermost message: with no sub-DAGs
+ * yet there is nothing to go on with. Its type says what failed when the cause names none.
+ */
 async function failRunOnFatal<T>(pending: Promise<T>): Promise<T> {
   try {
     return await pending;
   } catch (error) {
     const cause = rootApplicationFailure(error);
     throw ApplicationFailure.create({
-      type: cause?.type ?? failureTypes.explorationFatal,
+      type: cause?.type ?? 'StageFailed',
       message: rootMessage(error),
       nonRetryable: true,
     });

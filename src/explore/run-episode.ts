@@ -142,9 +142,10 @@ export async function runEpisode(plan: EpisodePlan, deps: EpisodeDeps): Promise<
       redactor = redactor.with(redactor.find(call.result));
       deps.onRecorded?.({ nextStep: step + 1 });
       if (outcome.errorKind === 'timeout') {
-        // The call timed out every time: it is recorded as such, and later steps get a fresh process.
+        // The call timed out every time: it is recorded as failed, so the sandbox goes back to how it was
+        // before it (whatever the hung call wrote must not show in later steps), on a fresh process.
         await session.close();
-        ({ session, sandboxDir } = await deps.openSession(true, step + 1));
+        ({ session, sandboxDir } = await deps.openSession(true, step));
       }
     }
   } finally {

@@ -73,6 +73,12 @@ CREATE TABLE IF NOT EXISTS tasks (
   task_json TEXT NOT NULL,
   PRIMARY KEY (run_id, task_id)
 );
+CREATE TABLE IF NOT EXISTS synthesized (
+  run_id TEXT NOT NULL,
+  sub_dag_idx INTEGER NOT NULL,
+  candidates INTEGER NOT NULL,
+  PRIMARY KEY (run_id, sub_dag_idx)
+);
 CREATE TABLE IF NOT EXISTS verdicts (
   run_id TEXT NOT NULL,
   task_id TEXT NOT NULL,

@@ -135,13 +135,26 @@ export class SqliteStore implements Store {
   }
 
   async saveTasks(runId: string, subDagIndex: number, tasks: Task[]): Promise<void> {
-    this.replaceRows('DELETE FROM tasks WHERE run_id = ? AND sub_dag_idx = ?', [runId, subDagIndex],
-      'INSERT OR REPLACE INTO tasks (run_id, task_id, sub_dag_idx, task_json) VALUES (?, ?, ?, ?)',
-      tasks.map((task) => [runId, task.id, subDagIndex, json(task)]));
+    this.db.transaction(() => {
+      this.replaceRows('DELETE FROM tasks WHERE run_id = ? AND sub_dag_idx = ?', [runId, subDagIndex],
+        'INSERT OR REPLACE INTO tasks (run_id, task_id, sub_dag_idx, task_json) VALUES (?, ?, ?, ?)',
+        tasks.map((task) => [runId, task.id, subDagIndex, json(task)]));
+      this.db
+        .prepare('INSERT OR REPLACE INTO synthesized (run_id, sub_dag_idx, candidates) VALUES (?, ?, ?)')
+        .run(runId, subDagIndex, tasks.length);
+    })();
   }
 
   async listTasks(runId: string): Promise<Task[]> {
     return this.jsonColumn<Task>('SELECT task_json AS j FROM tasks WHERE run_id = ? ORDER BY sub_dag_idx, task_id', runId);
+  }
+
+  async listSynthesized(runId: string): Promise<Map<number, number>> {
+    const rows = this.db.prepare('SELECT sub_dag_idx, candidates FROM synthesized WHERE run_id = ?').all(runId) as Array<{
+      sub_dag_idx: number;
+      candidates: number;
+    }>;
+    return new Map(rows.map((r) => [r.sub_dag_idx, r.candidates]));
   }
 
   async saveVerdicts(runId: string, verdicts: Verdict[]): Promise<void> {

@@ -57,9 +57,14 @@ export interface Store {
   getEpisode(runId: string, subDagIndex: number): Promise<EpisodeRecord | undefined>;
   listEpisodes(runId: string): Promise<EpisodeRecord[]>;
 
-  /** Replaces the candidate tasks written from one sub-DAG (synthesis is deterministic, so a retry writes the same). */
+  /**
+   * Replaces the candidate tasks written from one sub-DAG (synthesis is deterministic, so a retry
+   * writes the same) and marks the sub-DAG synthesized, even when it yielded no task.
+   */
   saveTasks(runId: string, subDagIndex: number, tasks: Task[]): Promise<void>;
   listTasks(runId: string): Promise<Task[]>;
+  /** Candidate counts of the sub-DAGs whose synthesis has run, by sub-DAG index. */
+  listSynthesized(runId: string): Promise<Map<number, number>>;
 
   /** Replaces every verdict of the run: verification always judges all candidates together. */
   saveVerdicts(runId: string, verdicts: Verdict[]): Promise<void>;
