@@ -49,6 +49,18 @@ describe('bad input fails the run with a clear message', () => {
     expect((await store.getRun(workflowId))?.spec).toEqual(memoryServer);
   });
 
+  it.each([
+    [{ runId: 'x', batchSize: 0 }, /input\.batchSize/],
+    [{ runId: 'x', policies: ['oracle'] }, /input\.policies.*oracle/],
+    [{}, /input\.runId/],
+    [{ runId: 'no-such-run' }, /no verified tasks/],
+  ])('replayTasks refuses %j, naming the problem', async (input, expected) => {
+    const handle = await client().workflow.start('replayTasks', { taskQueue: config.taskQueue, workflowId: uniqueId('bad-replay'), args: [input] });
+    const failure = await handle.result().catch((error: WorkflowFailedError) => error);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause?.message).toMatch(expected);
+  });
+
   it('refuses workflow options out of range, naming the field', async () => {
     const handle = await startRun(client(), config, uniqueId('bad-input'), { server: { name: 'x', command: 'node' }, subDagCount: 0 });
     await expect(handle.result()).rejects.toThrow(WorkflowFailedError);

@@ -18,6 +18,7 @@ const FAIL_FROM = 6;
 describe('resuming a failed run', () => {
   const explored: number[] = [];
   let faultArmed = true;
+  let synthesisFaultAt: number | undefined;
   let inputFile: string;
   const { config, worker, client } = useTestWorker('resume', {
     wrapActivities: (activities) => ({
@@ -28,6 +29,12 @@ describe('resuming a failed run', () => {
           throw ApplicationFailure.nonRetryable('injected fault: the server broke', 'InjectedFault');
         }
         return activities.exploreEpisode(input);
+      },
+      synthesizeTasks: async (input) => {
+        if (input.subDagIndex === synthesisFaultAt) {
+          throw ApplicationFailure.nonRetryable('injected fault: the synthesizer broke', 'InjectedFault');
+        }
+        return activities.synthesizeTasks(input);
       },
     }),
   });
@@ -80,5 +87,28 @@ describe('resuming a failed run', () => {
     await temporalCli(config, ['workflow', 'start', '--type', 'generateServerDataset', '--task-queue', config.taskQueue,
       '--workflow-id', workflowId, '--input-file', inputFile]);
     await expectResumedWithoutRepeating(workflowId, before);
+  });
+
+  it('re-synthesizes a sub-DAG whose exploration finished but whose synthesis failed', async () => {
+    const workflowId = uniqueId('resume-synthesis');
+    faultArmed = false;
+    synthesisFaultAt = 2;
+    await temporalCli(config, ['workflow', 'start', '--type', 'generateServerDataset', '--task-queue', config.taskQueue,
+      '--workflow-id', workflowId, '--input-file', inputFile]);
+    const failure = await client().workflow.getHandle(workflowId).result().catch((error: Error) => error);
+    expect(String((failure as Error & { cause?: Error }).cause?.message)).toMatch(/synthesizer broke/);
+    // Sub-DAG 2 was explored, but without its tasks it is not done.
+    expect((await worker().store.getEpisode(workflowId, 2))?.status).toBe('done');
+    expect((await worker().store.listSynthesized(workflowId)).has(2)).toBe(false);
+
+    synthesisFaultAt = undefined;
+    await temporalCli(config, ['workflow', 'start', '--type', 'generateServerDataset', '--task-queue', config.taskQueue,
+      '--workflow-id', workflowId, '--input-file', inputFile]);
+    const summary = (await client().workflow.getHandle(workflowId).result()) as RunSummary;
+    expect(summary.subDags.explored).toBe(SUB_DAGS);
+    expect([...(await worker().store.listSynthesized(workflowId)).keys()].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: SUB_DAGS }, (_, i) => i),
+    );
+    expect((await worker().store.listTasks(workflowId)).some((t) => t.subDagIndex === 2)).toBe(true);
   });
 });
