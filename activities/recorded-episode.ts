@@ -16,7 +16,8 @@ const HEARTBEAT_EVERY_MS = 2_000;
 /**
  * Runs an episode inside an activity: a sandbox per (run, sub-DAG), a heartbeat carrying the next
  * step, and the episode marked done in the store once every call is recorded. A retry after a crash
- * resumes after the last recorded call (the store is the source of truth; the heartbeat says where).
+ * resumes after the last recorded call: the store decides where; the heartbeat's checkpoint shows it
+ * in the Web UI's pending activity and in the retry's log, and keeps the attempt alive.
  */
 export async function runRecordedEpisode(
   deps: ActivityDeps,
