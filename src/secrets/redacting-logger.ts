@@ -1,4 +1,5 @@
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
+import { loggerOf } from '../logger-of.js';
 import { redactError } from './redact-error.js';
 import type { Redactor } from './redactor.js';
 
@@ -11,16 +12,9 @@ const MAX_DEPTH = 8;
  * logs and the SDK's own (an activity's failure, with its error) pass through it.
  */
 export function redactingLogger(inner: Logger, redactor: Redactor): Logger {
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) =>
-    inner.log(level, redactor.redactText(message), meta === undefined ? undefined : (redactMeta(meta, redactor, 0, new WeakSet()) as LogMetadata));
-  return {
-    log,
-    trace: (message, meta) => log('TRACE', message, meta),
-    debug: (message, meta) => log('DEBUG', message, meta),
-    info: (message, meta) => log('INFO', message, meta),
-    warn: (message, meta) => log('WARN', message, meta),
-    error: (message, meta) => log('ERROR', message, meta),
-  };
+  return loggerOf((level: LogLevel, message: string, meta?: LogMetadata) =>
+    inner.log(level, redactor.redactText(message), meta === undefined ? undefined : (redactMeta(meta, redactor, 0, new WeakSet()) as LogMetadata)),
+  );
 }
 
 function redactMeta(value: unknown, redactor: Redactor, depth: number, seen: WeakSet<object>): unknown {

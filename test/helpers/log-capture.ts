@@ -1,4 +1,5 @@
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
+import { loggerOf } from '../../src/logger-of.js';
 
 /** One entry of the Temporal runtime's log, as the worker (SDK, workflows, activities) wrote it. */
 export interface CapturedLog {
@@ -23,18 +24,10 @@ function sinks(): Set<Sink> {
  * captureLogs(), then to `inner`, which filters what is printed.
  */
 export function teeLogger(inner: Logger): Logger {
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
+  return loggerOf((level: LogLevel, message: string, meta?: LogMetadata) => {
     for (const sink of sinks()) sink({ level, message, ...(meta === undefined ? {} : { meta }) });
     inner.log(level, message, meta);
-  };
-  return {
-    log,
-    trace: (message, meta) => log('TRACE', message, meta),
-    debug: (message, meta) => log('DEBUG', message, meta),
-    info: (message, meta) => log('INFO', message, meta),
-    warn: (message, meta) => log('WARN', message, meta),
-    error: (message, meta) => log('ERROR', message, meta),
-  };
+  });
 }
 
 /** Collects every runtime log entry of this process from now until stop(). */
