@@ -6,6 +6,7 @@ import { simulatorInputFromStore } from '../src/simulator/from-store.js';
 import type { ActivityDeps } from './deps.js';
 import { verifiedTasks } from './verified-tasks.js';
 import { loadRun } from './run-context.js';
+import { safePathComponent } from '../src/safe-path.js';
 
 export interface ExportedDataset {
   dir: string;
@@ -17,7 +18,7 @@ export interface ExportedDataset {
 export function exportDatasetActivity(deps: ActivityDeps) {
   return async function exportDataset(input: { runId: string }): Promise<ExportedDataset> {
     const { run } = await loadRun(deps, input.runId);
-    const dir = join(deps.datasetRoot, safeDirName(input.runId));
+    const dir = join(deps.datasetRoot, safePathComponent(input.runId, 'runId'));
     const candidates = await deps.store.listTasks(input.runId);
     const summary = await writeDataset({
       dir,
@@ -42,9 +43,4 @@ export function exportDatasetActivity(deps: ActivityDeps) {
 
 function pipelineVersion(projectRoot: string): string {
   return (JSON.parse(readFileSync(resolve(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
-/** Workflow IDs may hold characters a directory name should not. */
-function safeDirName(runId: string): string {
-  return runId.replace(/[^A-Za-z0-9._-]+/g, '_');
 }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { safePathComponent } from '../safe-path.js';
 
 /**
  * Makes `<root>/<runId>/<episodeKey>`, the state directory of one episode's server instance, and
@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
  * earlier calls left behind.
  */
 export async function prepareSandbox(root: string, runId: string, episodeKey: string, options: { reuse: boolean }): Promise<string> {
-  const dir = join(resolve(root), safeComponent(runId, 'runId'), safeComponent(episodeKey, 'episodeKey'));
+  const dir = join(resolve(root), safePathComponent(runId, 'runId'), safePathComponent(episodeKey, 'episodeKey'));
   if (!options.reuse) await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   return realpath(dir);
@@ -45,15 +45,4 @@ export async function restoreSandbox(dir: string, step: number): Promise<boolean
 
 function checkpointDir(dir: string): string {
   return `${dir}.checkpoint`;
-}
-
-/**
- * One path component that cannot escape the root. When characters had to be replaced, a hash of the
- * original is appended so that, say, "a/b" and "a_b" still get different directories.
- */
-function safeComponent(value: string, name: string): string {
-  if (value === '') throw new RangeError(`prepareSandbox: ${name} is empty: pass the run or episode identifier`);
-  const cleaned = value.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, (dots) => '_'.repeat(dots.length)).slice(0, 80);
-  if (cleaned === value) return value;
-  return `${cleaned}-${createHash('sha256').update(value).digest('hex').slice(0, 8)}`;
 }

@@ -1,3 +1,5 @@
+export { singular } from '../graph/words.js';
+
 /** Field and tool names as words people read: `entityType` → "entity type", `entities` → "entity". */
 export function words(identifier: string): string {
   return identifier
@@ -7,12 +9,6 @@ export function words(identifier: string): string {
     .toLowerCase();
 }
 
-export function singular(word: string): string {
-  if (/ies$/.test(word)) return `${word.slice(0, -3)}y`;
-  if (/(s|x|ch|sh)es$/.test(word)) return word.slice(0, -2);
-  if (/[^su]s$/.test(word)) return word.slice(0, -1);
-  return word;
-}
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
 
