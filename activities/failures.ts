@@ -4,6 +4,9 @@ import { PolicyRefusal } from '../src/policy/refusal.js';
 import { redactError } from '../src/secrets/redact-error.js';
 import { patternRedactor } from '../src/secrets/redactor.js';
 import { failureTypes } from '../workflows/api.js';
+import { LlmConfigError } from '../src/llm/config.js';
+import { LlmError, MalformedOutputError } from '../src/llm/errors.js';
+import { toTemporalFailure } from '../src/llm/to-temporal-failure.js';
 
 /**
  * Turns domain errors into Temporal failures: bad input and servers that cannot start are
@@ -13,7 +16,7 @@ export function toFailure(error: unknown): unknown {
   // The last guard before Temporal's history: a run's own secrets are redacted where they are known
   // (mcp/session.ts, explore/run-episode.ts), and here whatever is shaped like a key or token.
   redactError(error, patternRedactor);
-  if (error instanceof SpecError) {
+  if (error instanceof SpecError || error instanceof LlmConfigError) {
     return ApplicationFailure.create({ type: failureTypes.invalidInput, message: error.message, nonRetryable: true, cause: error });
   }
   if (error instanceof PolicyRefusal) {
@@ -27,6 +30,8 @@ export function toFailure(error: unknown): unknown {
       cause: error,
     });
   }
+  // Model errors: retry-after becomes the next retry's delay; 400/401/403 fail at once.
+  if (error instanceof LlmError || error instanceof MalformedOutputError) return toTemporalFailure(error);
   return error;
 }
 

@@ -1,5 +1,6 @@
 import { log } from '@temporalio/activity';
 import type { JsonValue } from '../src/domain.js';
+import type { RunModels } from '../workflows/api.js';
 import { parseServerSpec } from '../src/mcp/spec.js';
 import { checkSetupCalls } from '../src/policy/setup.js';
 import { STORED_POLICY_KEY } from '../src/policy/stored.js';
@@ -7,11 +8,20 @@ import { literalSecretWarnings } from '../src/secrets/spec-secrets.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { resolveRunPolicy } from './run-policy.js';
+import { resolveLlmConfig } from '../src/llm/config.js';
+import { plannerName, STORED_LLM_KEY } from './run-llm.js';
 
 export interface PrepareRunInput {
   runId: string;
   server: unknown;
   options: object;
+}
+
+export interface PreparedRun {
+  serverName: string;
+  planner: string;
+  /** Which models the run's stages use; the workflow sends their activities to the LLM task queue. */
+  llm: RunModels;
 }
 
 /**
@@ -20,20 +30,27 @@ export interface PrepareRunInput {
  * server starts.
  */
 export function prepareRunActivity(deps: ActivityDeps) {
-  return async function prepareRun(input: PrepareRunInput): Promise<{ serverName: string; planner: string }> {
+  return async function prepareRun(input: PrepareRunInput): Promise<PreparedRun> {
     return withFailureMapping(async () => {
       const spec = parseServerSpec(input.server);
       for (const warning of literalSecretWarnings(spec)) log.warn(warning);
       const policy = await resolveRunPolicy(input.options, spec.name, deps.projectRoot);
       checkSetupCalls(spec.setup, policy);
+      // Resolved here, on a worker: the defaults depend on the worker's environment (is a key set?).
+      const llm = resolveLlmConfig((input.options as { llm?: unknown }).llm, deps.env);
+      const planner = plannerName(llm);
       await deps.store.saveRun({
         runId: input.runId,
         serverName: spec.name,
         spec: input.server as JsonValue,
-        options: { ...(input.options as Record<string, JsonValue>), [STORED_POLICY_KEY]: policy as unknown as JsonValue },
-        planner: deps.planner.name,
+        options: {
+          ...(input.options as Record<string, JsonValue>),
+          [STORED_POLICY_KEY]: policy as unknown as JsonValue,
+          [STORED_LLM_KEY]: llm as unknown as JsonValue,
+        },
+        planner,
       });
-      return { serverName: spec.name, planner: deps.planner.name };
+      return { serverName: spec.name, planner, llm: llm.provider === 'offline' ? { provider: 'offline' } : { provider: llm.provider, models: llm.models } };
     });
   };
 }

@@ -4,6 +4,9 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery } from '@temporalio/workflow';
+// Types only, erased from the workflow bundle.
+import type { LlmStage } from '../src/llm/stages.js';
+import type { LedgerSnapshot } from '../src/llm/usage-ledger.js';
 
 export const TASK_QUEUE = 'firefly';
 
@@ -24,6 +27,23 @@ export interface GenerateServerDatasetInput {
   policy?: unknown;
   /** …or as a JSON file, relative to the worker's project root or absolute. */
   policyFile?: string;
+  /**
+   * Which models drive the stages (see src/llm/config.ts): e.g. {"provider": "anthropic"} or
+   * {"provider": "openai-compatible", "baseURL": "http://127.0.0.1:8000/v1", "model": "qwen2.5"}.
+   * Default: Anthropic when the worker has ANTHROPIC_API_KEY, otherwise the offline stages.
+   */
+  llm?: unknown;
+}
+
+/** Which provider and models a run uses; `offline` runs use no model. */
+export type RunModels = { provider: 'offline' } | { provider: 'anthropic' | 'openai-compatible'; models: Record<LlmStage, string> };
+
+/** Tokens and cost so far, per stage and model and in total. */
+export type RunUsage = LedgerSnapshot;
+
+/** An LLM run's activities go to this queue beside the run's own, so their workers can be capped apart. */
+export function llmTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-llm`;
 }
 
 export type Stage =

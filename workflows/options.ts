@@ -11,6 +11,8 @@ export interface RunOptions {
   /** Parsed and checked in full by the prepareRun activity, which can report every field of it. */
   policy?: Record<string, unknown>;
   policyFile?: string;
+  /** Shape only here; resolved (defaults, the worker's keys) and checked field by field by prepareRun. */
+  llm?: Record<string, unknown>;
 }
 
 const LIMITS = {
@@ -21,7 +23,7 @@ const LIMITS = {
 } as const;
 
 const SAFETY_KEYS = ['allowDestructive', 'policy', 'policyFile'] as const;
-const KNOWN_KEYS = ['server', ...Object.keys(LIMITS), ...SAFETY_KEYS];
+const KNOWN_KEYS = ['server', ...Object.keys(LIMITS), ...SAFETY_KEYS, 'llm'];
 
 /** Checks the run's options before anything starts; a bad one fails the run at once, naming the field. */
 export function runOptions(input: GenerateServerDatasetInput | undefined): RunOptions {
@@ -39,7 +41,11 @@ export function runOptions(input: GenerateServerDatasetInput | undefined): RunOp
     }
     options[key] = value;
   }
-  return { ...options, ...safetyOptions(input) };
+  const { llm } = input;
+  if (llm !== undefined && (typeof llm !== 'object' || llm === null || Array.isArray(llm))) {
+    throw invalid(`input.llm must be a JSON object such as {"provider": "anthropic"}, got ${JSON.stringify(llm)}`);
+  }
+  return { ...options, ...safetyOptions(input), ...(llm === undefined ? {} : { llm: llm as Record<string, unknown> }) };
 }
 
 /** Which tools may be called live: shapes only here; workflow code cannot read the policy file. */

@@ -87,4 +87,23 @@ CREATE TABLE IF NOT EXISTS verdicts (
   reason TEXT NOT NULL,
   PRIMARY KEY (run_id, task_id, check_name)
 );
+CREATE TABLE IF NOT EXISTS llm_usage (
+  run_id TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  model TEXT NOT NULL,
+  calls INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  PRIMARY KEY (run_id, stage, model)
+);
+CREATE TABLE IF NOT EXISTS llm_rejections (
+  run_id TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  detail_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, stage, subject)
+);
 `;

@@ -3,10 +3,20 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DiscoveredTool, RecordedCall, SubDag, Task, ToolEdge, ToolProfile, Verdict } from '../domain.js';
 import { SCHEMA } from './schema.js';
-import type { EpisodeRecord, RunRecord, Store } from './store.js';
+import type { EpisodeRecord, LlmRejection, LlmUsageRecord, RunRecord, Store } from './store.js';
 
 const json = (value: unknown): string => JSON.stringify(value);
 const parse = <T>(text: string): T => JSON.parse(text) as T;
+
+interface UsageRow {
+  stage: string;
+  model: string;
+  calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+}
 
 /**
  * The embedded store: one SQLite file that several worker processes share (WAL mode, and a busy
@@ -168,6 +178,45 @@ export class SqliteStore implements Store {
       .prepare('SELECT task_id, check_name, passed, reason FROM verdicts WHERE run_id = ? ORDER BY task_id, check_name')
       .all(runId) as Array<{ task_id: string; check_name: Verdict['check']; passed: number; reason: string }>;
     return rows.map((r) => ({ taskId: r.task_id, check: r.check_name, passed: r.passed === 1, reason: r.reason }));
+  }
+
+  async addLlmUsage(runId: string, r: LlmUsageRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO llm_usage (run_id, stage, model, calls, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, stage, model) DO UPDATE SET calls = calls + excluded.calls,
+           input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+           cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+           cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens`,
+      )
+      .run(runId, r.stage, r.model, r.calls, r.inputTokens, r.outputTokens, r.cacheReadTokens, r.cacheWriteTokens);
+  }
+
+  async listLlmUsage(runId: string): Promise<LlmUsageRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM llm_usage WHERE run_id = ? ORDER BY stage, model').all(runId) as UsageRow[];
+    return rows.map((r) => ({
+      stage: r.stage,
+      model: r.model,
+      calls: r.calls,
+      inputTokens: r.input_tokens,
+      outputTokens: r.output_tokens,
+      cacheReadTokens: r.cache_read_tokens,
+      cacheWriteTokens: r.cache_write_tokens,
+    }));
+  }
+
+  async recordLlmRejection(runId: string, r: LlmRejection): Promise<void> {
+    this.db
+      .prepare('INSERT OR REPLACE INTO llm_rejections (run_id, stage, subject, reason, detail_json) VALUES (?, ?, ?, ?, ?)')
+      .run(runId, r.stage, r.subject, r.reason, json(r.detail));
+  }
+
+  async listLlmRejections(runId: string): Promise<LlmRejection[]> {
+    const rows = this.db
+      .prepare('SELECT stage, subject, reason, detail_json FROM llm_rejections WHERE run_id = ? ORDER BY stage, subject')
+      .all(runId) as Array<{ stage: string; subject: string; reason: string; detail_json: string }>;
+    return rows.map((r) => ({ stage: r.stage, subject: r.subject, reason: r.reason, detail: parse(r.detail_json) }));
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { LlmUsage } from '../llm/types.js';
 import type { DiscoveredTool, JsonValue, RecordedCall, SubDag, Task, ToolEdge, ToolProfile, Verdict } from '../domain.js';
 
 /** One generation run: the workflow ID is its key, so a run started again under the same ID resumes. */
@@ -9,6 +10,22 @@ export interface RunRecord {
   /** The run's options (sub-DAG count, seed, planner…). */
   options: JsonValue;
   planner: string;
+}
+
+/** Tokens one stage spent with one model, summed over its calls. */
+export interface LlmUsageRecord extends LlmUsage {
+  stage: string;
+  model: string;
+  calls: number;
+}
+
+/** Model output a stage could not use, with why: kept so a person can see what the model got wrong. */
+export interface LlmRejection {
+  stage: string;
+  /** What was rejected, unique within the stage, e.g. `sub-dag-3/proposal-1`. */
+  subject: string;
+  reason: string;
+  detail: JsonValue;
 }
 
 export type EpisodeStatus = 'running' | 'done' | 'failed';
@@ -69,6 +86,16 @@ export interface Store {
   /** Replaces every verdict of the run: verification always judges all candidates together. */
   saveVerdicts(runId: string, verdicts: Verdict[]): Promise<void>;
   listVerdicts(runId: string): Promise<Verdict[]>;
+
+  /**
+   * Adds one model response's tokens. Not idempotent on purpose: an activity retried after a
+   * response was paid for spent those tokens again, and the ledger must say so.
+   */
+  addLlmUsage(runId: string, record: LlmUsageRecord): Promise<void>;
+  listLlmUsage(runId: string): Promise<LlmUsageRecord[]>;
+  /** Keeps the latest rejection per (stage, subject): a retry that rejects again replaces it. */
+  recordLlmRejection(runId: string, rejection: LlmRejection): Promise<void>;
+  listLlmRejections(runId: string): Promise<LlmRejection[]>;
 
   close(): Promise<void>;
 }

@@ -1,0 +1,78 @@
+/**
+ * A run's models, as its activities use them. The run's resolved LLM configuration is stored with
+ * the run (prepareRun), so every activity, on any worker, picks the same provider and models; an
+ * offline run gets undefined and each stage keeps its offline implementation.
+ *
+ * Every client is metered into the store (tokens survive restarts and count retries) and shares the
+ * run's rate limiter in this worker process.
+ */
+import type { JsonValue } from '../src/domain.js';
+import { priceTableOf, type LlmConfig, type OnlineLlmConfig } from '../src/llm/config.js';
+import { createLlmClient } from '../src/llm/create-client.js';
+import { meteredClient } from '../src/llm/metered-client.js';
+import { limitedClient, RateLimiter } from '../src/llm/rate-limiter.js';
+import { isLlmStage, type LlmStage } from '../src/llm/stages.js';
+import type { LlmClient } from '../src/llm/types.js';
+import { UsageLedger, type LedgerSnapshot } from '../src/llm/usage-ledger.js';
+import type { RunRecord } from '../src/store/store.js';
+import type { ActivityDeps } from './deps.js';
+
+/** Where the resolved configuration sits in the run's stored options. */
+export const STORED_LLM_KEY = 'llm';
+
+export interface RunLlm {
+  config: OnlineLlmConfig;
+  /** The stage's client: its model, metered, rate-limited. */
+  client(stage: LlmStage): LlmClient;
+  /** Keeps model output a stage could not use, with the reason, for a person to read. */
+  reject(stage: LlmStage, subject: string, reason: string, detail: JsonValue): Promise<void>;
+}
+
+/** The run's resolved configuration; runs recorded before models were configurable are offline. */
+export function storedLlmConfig(run: RunRecord): LlmConfig {
+  const stored = (run.options as Record<string, unknown> | null)?.[STORED_LLM_KEY] as LlmConfig | undefined;
+  return stored?.provider === 'anthropic' || stored?.provider === 'openai-compatible' ? stored : { provider: 'offline' };
+}
+
+/** The run's models, or undefined when the run is offline. */
+export function runLlmOf(deps: ActivityDeps, run: RunRecord): RunLlm | undefined {
+  const config = storedLlmConfig(run);
+  if (config.provider === 'offline') return undefined;
+  const limiter = limiterOf(run.runId, config);
+  return {
+    config,
+    client: (stage) =>
+      meteredClient(limitedClient(createLlmClient(config, stage, deps.env)!, limiter), stage, (usageStage, model, usage) =>
+        deps.store.addLlmUsage(run.runId, { stage: usageStage, model, calls: 1, ...usage }),
+      ),
+    reject: (stage, subject, reason, detail) => deps.store.recordLlmRejection(run.runId, { stage, subject, reason, detail }),
+  };
+}
+
+/** What the run has spent so far, per stage and model, priced with the run's table. */
+export async function runUsage(deps: ActivityDeps, run: RunRecord): Promise<LedgerSnapshot> {
+  const ledger = new UsageLedger(priceTableOf(storedLlmConfig(run)));
+  for (const row of await deps.store.listLlmUsage(run.runId)) {
+    if (isLlmStage(row.stage)) ledger.add(row.stage, row.model, row, row.calls);
+  }
+  return ledger.snapshot();
+}
+
+/** The planner's name as artifacts record it: `offline`, or the provider and the explorer's model. */
+export function plannerName(config: LlmConfig): string {
+  return config.provider === 'offline' ? 'offline' : `${config.provider}:${config.models.explore}`;
+}
+
+/** One limiter per run in this process, so that a run's caps hold across its concurrent activities. */
+const limiters = new Map<string, RateLimiter>();
+const LIMITERS_KEPT = 64;
+
+function limiterOf(runId: string, config: OnlineLlmConfig): RateLimiter {
+  const existing = limiters.get(runId);
+  const caps = { maxConcurrent: config.maxConcurrent, ...(config.requestsPerMinute === undefined ? {} : { requestsPerMinute: config.requestsPerMinute }) };
+  if (existing && existing.caps.maxConcurrent === caps.maxConcurrent && existing.caps.requestsPerMinute === caps.requestsPerMinute) return existing;
+  if (limiters.size >= LIMITERS_KEPT) limiters.delete(limiters.keys().next().value!);
+  const limiter = new RateLimiter(caps);
+  limiters.set(runId, limiter);
+  return limiter;
+}
