@@ -1,5 +1,7 @@
 /**
- * The FireFly worker: one process serving the workflows and activities on the `firefly` task queue.
+ * The FireFly worker: one process serving the workflows and activities on the `firefly` task queue,
+ * and the activities of LLM runs on `firefly-llm`, whose slots (FIREFLY_LLM_ACTIVITY_SLOTS) and
+ * start rate (FIREFLY_LLM_ACTIVITIES_PER_SECOND) cap model work apart from MCP work.
  * Run it with `npm run worker`; SIGINT or SIGTERM lets in-flight activities finish (within a grace
  * time) before it exits, and whatever they had not finished is retried on another worker.
  */
@@ -8,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createActivities, type Activities } from './activities/index.js';
 import { offlineActivityDeps } from './activities/offline-deps.js';
 import { runtimeConfig, type RuntimeConfig } from './src/config.js';
+import { llmTaskQueue } from './workflows/api.js';
 import { redactingLogger } from './src/secrets/redacting-logger.js';
 import { patternRedactor } from './src/secrets/redactor.js';
 import { SqliteStore } from './src/store/sqlite-store.js';
@@ -17,6 +20,8 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', impo
 
 export interface FireflyWorker {
   worker: Worker;
+  /** The worker of the LLM task queue: activities only. */
+  llmWorker: Worker;
   store: Store;
   /** Stops polling, waits for in-flight work (within the grace time), closes the store and connection. */
   shutdown(): Promise<void>;
@@ -29,31 +34,52 @@ export interface WorkerExtras {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Wraps the activities, e.g. to inject a fault in a test. */
   wrapActivities?: (activities: Activities) => Activities;
+  /** The environment activities read `${env:…}` placeholders and model keys from (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Builds a worker from a runtime config; tests pass their own task queue and data directory. */
 export async function createFireflyWorker(config: RuntimeConfig, extra: WorkerExtras = {}): Promise<FireflyWorker> {
   const store = new SqliteStore(config.storePath);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const activities = createActivities(offlineActivityDeps(config, store));
+  const built = createActivities(offlineActivityDeps(config, store, extra.env));
+  const activities = extra.wrapActivities ? extra.wrapActivities(built) : built;
   const worker = await Worker.create({
     connection,
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     ...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: extra.wrapActivities ? extra.wrapActivities(activities) : activities,
+    activities,
     shutdownGraceTime: '10 seconds',
   });
-  const done = worker.run().finally(async () => {
+  const llmWorker = await Worker.create({
+    connection,
+    namespace: config.namespace,
+    taskQueue: llmTaskQueue(config.taskQueue),
+    activities,
+    maxConcurrentActivityTaskExecutions: config.llmActivitySlots,
+    ...(config.llmActivitiesPerSecond === undefined ? {} : { maxTaskQueueActivitiesPerSecond: config.llmActivitiesPerSecond }),
+    shutdownGraceTime: '10 seconds',
+  });
+  // One stopping stops both: a worker half serving its run's activities would only stall it.
+  const running = [worker, llmWorker].map((w) =>
+    w.run().finally(() => {
+      for (const other of [worker, llmWorker]) if (other.getState() === 'RUNNING') other.shutdown();
+    }),
+  );
+  const done = Promise.allSettled(running).then(async (outcomes) => {
     await store.close();
     await connection.close();
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
   });
   return {
     worker,
+    llmWorker,
     store,
     done,
     shutdown: async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const w of [worker, llmWorker]) if (w.getState() === 'RUNNING') w.shutdown();
       await done;
     },
   };
@@ -64,7 +90,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: redactingLogger(new DefaultLogger('INFO'), patternRedactor) });
   const config = runtimeConfig();
   const { done } = await createFireflyWorker(config);
-  console.log(`firefly worker: task queue ${config.taskQueue} on ${config.temporalAddress}, store ${config.storePath}`);
+  console.log(`firefly worker: task queues ${config.taskQueue} and ${llmTaskQueue(config.taskQueue)} on ${config.temporalAddress}, store ${config.storePath}`);
   await done;
   console.log('firefly worker: stopped');
 }

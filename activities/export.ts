@@ -7,6 +7,8 @@ import type { ActivityDeps } from './deps.js';
 import { verifiedTasks } from './verified-tasks.js';
 import { loadRun } from './run-context.js';
 import { safePathComponent } from '../src/safe-path.js';
+import { runUsage, storedLlmConfig } from './run-llm.js';
+import { synthesizerOf, taskJudgeOf } from './run-stages.js';
 
 export interface ExportedDataset {
   dir: string;
@@ -20,15 +22,18 @@ export function exportDatasetActivity(deps: ActivityDeps) {
     const { run } = await loadRun(deps, input.runId);
     const dir = join(deps.datasetRoot, safePathComponent(input.runId, 'runId'));
     const candidates = await deps.store.listTasks(input.runId);
+    const config = storedLlmConfig(run);
+    const judge = taskJudgeOf(deps, run);
     const summary = await writeDataset({
       dir,
       run: {
         runId: input.runId,
         server: run.serverName,
         planner: run.planner,
-        synthesizer: deps.synthesizer.name,
-        ...(deps.taskJudge ? { judge: deps.taskJudge.name } : {}),
+        synthesizer: synthesizerOf(deps, run).name,
+        ...(judge ? { judge: judge.name } : {}),
       },
+      ...(config.provider === 'offline' ? {} : { models: { provider: config.provider, stages: config.models, usage: await runUsage(deps, run) } }),
       tools: await deps.store.listTools(input.runId),
       tasks: await verifiedTasks(deps, input.runId),
       verdicts: await deps.store.listVerdicts(input.runId),

@@ -5,8 +5,12 @@ import type { Store } from '../src/store/store.js';
 import { OfflineSynthesizer } from '../src/synthesize/offline-synthesizer.js';
 import type { ActivityDeps } from './deps.js';
 
-/** The dependencies of a run with no LLM configured: every stage deterministic, every artifact saying `offline`. */
-export function offlineActivityDeps(config: RuntimeConfig, store: Store): ActivityDeps {
+/**
+ * The worker's dependencies: every stage's offline implementation, which a run with no LLM uses
+ * throughout (every artifact saying `offline`). A run with models gets its clients per run from
+ * `env` (see run-llm.ts), where its key is read.
+ */
+export function offlineActivityDeps(config: RuntimeConfig, store: Store, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
   return {
     store,
     planner: new OfflinePlanner(),
@@ -15,6 +19,6 @@ export function offlineActivityDeps(config: RuntimeConfig, store: Store): Activi
     sandboxRoot: config.sandboxRoot,
     datasetRoot: config.datasetRoot,
     projectRoot: PROJECT_ROOT,
-    env: process.env,
+    env,
   };
 }

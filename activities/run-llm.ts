@@ -58,6 +58,11 @@ export async function runUsage(deps: ActivityDeps, run: RunRecord): Promise<Ledg
   return ledger.snapshot();
 }
 
+/** The run's spend so far for a run with models, null for an offline one: what activities report to the workflow. */
+export async function reportedUsage(deps: ActivityDeps, run: RunRecord): Promise<LedgerSnapshot | null> {
+  return storedLlmConfig(run).provider === 'offline' ? null : runUsage(deps, run);
+}
+
 /** The planner's name as artifacts record it: `offline`, or the provider and the explorer's model. */
 export function plannerName(config: LlmConfig): string {
   return config.provider === 'offline' ? 'offline' : `${config.provider}:${config.models.explore}`;

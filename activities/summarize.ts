@@ -1,8 +1,13 @@
+import { log } from '@temporalio/activity';
 import type { RunSummary } from '../workflows/api.js';
+import { runCostLines } from '../src/run-cost-text.js';
 import type { ExportedDataset } from './export.js';
 import type { VerificationCounts } from './verify.js';
 import type { ActivityDeps } from './deps.js';
+import type { RunRecord } from '../src/store/store.js';
 import { loadRun } from './run-context.js';
+import { runUsage, storedLlmConfig } from './run-llm.js';
+import type { RunCost } from '../workflows/api.js';
 
 /** The run's figures, counted from the store (not from what the workflow remembers). */
 export function summarizeRunActivity(deps: ActivityDeps) {
@@ -19,6 +24,9 @@ export function summarizeRunActivity(deps: ActivityDeps) {
     const episodes = (await deps.store.listEpisodes(input.runId)).filter((e) => e.subDagIndex >= 0 && e.status === 'done');
     const count = (confidence: string) => edges.filter((e) => e.confidence === confidence).length;
     const sum = (pick: (e: (typeof episodes)[number]) => number) => episodes.reduce((total, e) => total + pick(e), 0);
+    const llm = await runCost(deps, run, input.verification.verified);
+    // The worker's log is where a run started from the Temporal CLI shows its cost at the end.
+    log.info(`run ${input.runId} finished: ${input.verification.verified} verified tasks; ${runCostLines(llm).join('; ')}`);
     return {
       runId: input.runId,
       server: run.serverName,
@@ -41,6 +49,20 @@ export function summarizeRunActivity(deps: ActivityDeps) {
         shareWithThreeOrMoreCalls: input.dataset.counts.shareWithThreeOrMoreCalls,
       },
       store: { location: deps.store.location, runId: input.runId },
+      llm,
     };
+  };
+}
+
+/** The run's models and spend; per verified task, what the whole run cost divided by what it kept. */
+async function runCost(deps: ActivityDeps, run: RunRecord, verified: number): Promise<RunCost> {
+  const config = storedLlmConfig(run);
+  const usage = await runUsage(deps, run);
+  const { total } = usage;
+  const tokens = total.inputTokens + total.outputTokens + total.cacheReadTokens + total.cacheWriteTokens;
+  return {
+    models: config.provider === 'offline' ? { provider: 'offline' } : { provider: config.provider, models: config.models },
+    usage,
+    perVerifiedTask: verified === 0 ? null : { tokens: Math.round(tokens / verified), costUsd: Math.round((total.costUsd / verified) * 1_000_000) / 1_000_000 },
   };
 }

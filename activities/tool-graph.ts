@@ -4,12 +4,17 @@ import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { runRecordedEpisode } from './recorded-episode.js';
 import { loadRun } from './run-context.js';
+import { reportedUsage } from './run-llm.js';
+import { edgeJudgeOf } from './run-stages.js';
+import type { RunUsage } from '../workflows/api.js';
 
 export interface GraphCounts {
   edges: number;
   high: number;
   medium: number;
   low: number;
+  /** The run's model spend so far; null when it has no models. */
+  usage?: RunUsage | null;
 }
 
 /**
@@ -25,11 +30,11 @@ export function buildToolGraphActivity(deps: ActivityDeps) {
       const probed = await deps.store.getEpisode(input.runId, PROBE_INDEX);
       if (probed?.status !== 'done') await runRecordedEpisode(deps, run, spec, probeSubDag(tools));
       const profiles = profileTools(tools, await deps.store.listCalls(input.runId, PROBE_INDEX));
-      const edges = await deps.edgeJudge.judge(candidatePairs(profiles));
+      const edges = await edgeJudgeOf(deps, run).judge(candidatePairs(profiles));
       await deps.store.saveProfiles(input.runId, profiles);
       await deps.store.saveEdges(input.runId, edges);
       const count = (confidence: string) => edges.filter((e) => e.confidence === confidence).length;
-      return { edges: edges.length, high: count('high'), medium: count('medium'), low: count('low') };
+      return { edges: edges.length, high: count('high'), medium: count('medium'), low: count('low'), usage: await reportedUsage(deps, run) };
     });
   };
 }

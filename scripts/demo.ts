@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: starts the Temporal dev server if needed and a worker, runs generateServerDataset
- * on the memory server with the offline planner, prints progress, a summary, the exported
- * dataset's path and counts, and the Web UI link.
+ * on the memory server (offline unless the worker has ANTHROPIC_API_KEY or the example sets `llm`),
+ * prints progress, a summary, what the models cost, the exported dataset's path and counts, and the
+ * Web UI link.
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -9,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { PROJECT_ROOT, runtimeConfig } from '../src/config.js';
 import { connectClient, readRunInput, startRun, watchRun, webUiLink } from '../src/run-client.js';
+import { runCostLines } from '../src/run-cost-text.js';
 import type { RunSummary } from '../workflows/api.js';
 import { createFireflyWorker } from '../worker.js';
 
@@ -31,8 +33,9 @@ try {
       `  errors ${p.errors}  tasks ${p.tasks.candidates} candidates / ${p.tasks.verified} verified`;
     if (line !== last) console.log((last = line));
   });
-  console.log('\nrun summary (planner: %s — no LLM configured: arguments and tasks come from the deterministic offline planner and synthesizer)', summary.planner);
+  console.log('\nrun summary (planner: %s)', summary.planner);
   console.log(JSON.stringify(summary, null, 2));
+  console.log(`\n${runCostLines(summary.llm).join('\n')}`);
   console.log(`\ndataset: ${summary.dataset.dir}`);
   console.log(
     `  ${summary.dataset.tasks} verified tasks of ${summary.tasks.candidates} candidates, ` +

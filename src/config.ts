@@ -14,6 +14,10 @@ export interface RuntimeConfig {
   sandboxRoot: string;
   /** Exported datasets, one directory per run. */
   datasetRoot: string;
+  /** Activities of the LLM task queue this worker runs at once: the cap on a worker's model work. */
+  llmActivitySlots: number;
+  /** Activities started per second on the LLM task queue across all its workers (the server enforces it). */
+  llmActivitiesPerSecond?: number;
 }
 
 export function runtimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
@@ -26,5 +30,19 @@ export function runtimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConf
     storePath: resolve(dataDir, env.FIREFLY_STORE ?? 'firefly.sqlite'),
     sandboxRoot: resolve(dataDir, 'sandboxes'),
     datasetRoot: resolve(dataDir, 'datasets'),
+    llmActivitySlots: positiveNumber(env, 'FIREFLY_LLM_ACTIVITY_SLOTS') ?? 8,
+    ...optional('llmActivitiesPerSecond', positiveNumber(env, 'FIREFLY_LLM_ACTIVITIES_PER_SECOND')),
   };
+}
+
+function positiveNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} is ${JSON.stringify(raw)}: set it to a positive number, or unset it for the default`);
+  return value;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

@@ -72,6 +72,8 @@ export interface RunProgress {
   tasks: { candidates: number; verified: number };
   /** How many times this run continued as new to keep its history small. */
   continuations: number;
+  /** The run's models and what they have cost so far (null until a model answered). */
+  llm: { models: RunModels; usage: RunUsage | null };
 }
 
 export interface RunSummary {
@@ -89,12 +91,23 @@ export interface RunSummary {
   dataset: { dir: string; tasks: number; meanCallsPerTask: number; shareWithThreeOrMoreCalls: number };
   /** Where the records are: the store file and the run's key in it. */
   store: { location: string; runId: string };
+  /** The models of each stage and what the run spent, in total and per verified task. */
+  llm: RunCost;
+}
+
+export interface RunCost {
+  models: RunModels;
+  usage: RunUsage;
+  /** Null when no task was verified. */
+  perVerifiedTask: { tokens: number; costUsd: number } | null;
 }
 
 /** Input of one sub-DAG's child workflow. */
 export interface ExploreSubDagInput {
   runId: string;
   subDagIndex: number;
+  /** Set when the run has models: its activities then go to the LLM task queue. */
+  models?: boolean;
 }
 
 export const progressQuery = defineQuery<RunProgress>('progress');

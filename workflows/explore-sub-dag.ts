@@ -1,7 +1,7 @@
-import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { EpisodeSummary } from '../src/explore/run-episode.js';
-import { failureTypes, type ExploreSubDagInput } from './api.js';
+import { failureTypes, llmTaskQueue, type ExploreSubDagInput, type RunUsage } from './api.js';
 import { rootApplicationFailure, rootMessage } from './failures.js';
 
 const { exploreEpisode } = proxyActivities<Activities>({
@@ -16,8 +16,25 @@ const { synthesizeTasks } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
 });
 
+/**
+ * A run with models explores and synthesizes on the LLM task queue: a model's turns are slow, and
+ * rate limits (whose retry-after sets the next attempt's delay) need more attempts and longer waits.
+ */
+const LLM_RETRY = { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 } as const;
+
+function onLlmQueue(options: ActivityOptions): ActivityOptions {
+  return { ...options, taskQueue: llmTaskQueue(workflowInfo().taskQueue), retry: LLM_RETRY };
+}
+
+const llmStages = {
+  exploreEpisode: proxyActivities<Activities>(onLlmQueue({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '30 seconds' })).exploreEpisode,
+  synthesizeTasks: proxyActivities<Activities>(onLlmQueue({ startToCloseTimeout: '15 minutes' })).synthesizeTasks,
+};
+
 export interface SubDagOutcome extends EpisodeSummary {
   candidates: number;
+  /** The run's model spend when synthesis finished; absent or null for a run without models. */
+  usage?: RunUsage | null;
 }
 
 /**
@@ -26,9 +43,11 @@ export interface SubDagOutcome extends EpisodeSummary {
  */
 export async function exploreSubDag(input: ExploreSubDagInput): Promise<SubDagOutcome> {
   try {
-    const episode = await exploreEpisode(input);
-    const { candidates } = await synthesizeTasks(input);
-    return { ...episode, candidates };
+    const stages = input.models ? llmStages : { exploreEpisode, synthesizeTasks };
+    const activityInput = { runId: input.runId, subDagIndex: input.subDagIndex };
+    const episode = await stages.exploreEpisode(activityInput);
+    const { candidates, usage } = await stages.synthesizeTasks(activityInput);
+    return { ...episode, candidates, ...(usage ? { usage } : {}) };
   } catch (error) {
     const cause = rootApplicationFailure(error);
     const fatal = cause?.nonRetryable === true;

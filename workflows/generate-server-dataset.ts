@@ -6,6 +6,7 @@ import {
   setCurrentDetails,
   setHandler,
   sleep,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -13,12 +14,14 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import {
   failureTypes,
+  llmTaskQueue,
   progressQuery,
   searchAttributes,
   subDagWorkflowId,
   type GenerateServerDatasetInput,
   type RunProgress,
   type RunSummary,
+  type RunUsage,
   type Stage,
 } from './api.js';
 import { exploreSubDag } from './explore-sub-dag.js';
@@ -41,6 +44,25 @@ const datasetStage = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
 });
 
+/** A run with models builds its graph and verifies on the LLM task queue, with room for rate limits. */
+function llmStageOptions(startToCloseTimeout: string, heartbeatTimeout?: string) {
+  return {
+    taskQueue: llmTaskQueue(workflowInfo().taskQueue),
+    startToCloseTimeout,
+    ...(heartbeatTimeout ? { heartbeatTimeout } : {}),
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 10 },
+  };
+}
+
+/** The proxies of the graph and dataset stages for this run: the LLM task queue's when it has models. */
+function stagesFor(progress: RunProgress) {
+  if (progress.llm.models.provider === 'offline') return { graphStage, datasetStage };
+  return {
+    graphStage: proxyActivities<Activities>(llmStageOptions('30 minutes', '30 seconds')),
+    datasetStage: proxyActivities<Activities>(llmStageOptions('2 hours')),
+  };
+}
+
 /** What a continued run carries over; everything else is read back from the store. */
 interface Carried {
   progress: RunProgress;
@@ -58,6 +80,8 @@ interface Carried {
 export async function generateServerDataset(input: GenerateServerDatasetInput, carried?: Carried): Promise<RunSummary> {
   const runId = workflowInfo().workflowId;
   const progress: RunProgress = carried?.progress ?? emptyProgress(runId);
+  // Progress carried over from a history written before models were configurable has no `llm`.
+  progress.llm ??= { models: { provider: 'offline' }, usage: null };
   setHandler(progressQuery, () => progress);
 
   const options = runOptions(input);
@@ -80,13 +104,15 @@ export async function generateServerDataset(input: GenerateServerDatasetInput, c
   }
 
   setStage(progress, 'verifying');
-  const verification = await datasetStage.verifyTasks({ runId });
+  const verification = await stagesFor(progress).datasetStage.verifyTasks({ runId });
   progress.tasks = { candidates: verification.candidates, verified: verification.verified };
+  noteUsage(progress, verification.usage);
   setStage(progress, 'exporting');
   const dataset = await datasetStage.exportDataset({ runId });
   setStage(progress, 'summarizing');
   const summary = await quick.summarizeRun({ runId, failed: [...failed], verification, dataset });
   Object.assign(progress, { calls: summary.calls, linkedCalls: summary.linkedCalls, errors: summary.errors });
+  noteUsage(progress, summary.llm.models.provider === 'offline' ? null : summary.llm.usage);
   setStage(progress, 'done');
   return summary;
 }
@@ -96,10 +122,14 @@ async function prepare(input: GenerateServerDatasetInput, options: RunOptions, p
   setStage(progress, 'validating');
   const run = await failRunOnFatal(quick.prepareRun({ runId, server: input.server, options }));
   progress.server = run.serverName;
+  // Runs recorded before models were configurable have no `llm` in prepareRun's result.
+  progress.llm.models = run.llm ?? { provider: 'offline' };
   setStage(progress, 'discovering');
   progress.tools = await failRunOnFatal(quick.discoverTools({ runId }));
   setStage(progress, 'building-graph');
-  progress.graph = await failRunOnFatal(graphStage.buildToolGraph({ runId, seed: options.seed }));
+  const { usage, ...graph } = await failRunOnFatal(stagesFor(progress).graphStage.buildToolGraph({ runId, seed: options.seed }));
+  progress.graph = graph;
+  noteUsage(progress, usage);
   setStage(progress, 'sampling');
   progress.subDags.total = (await failRunOnFatal(quick.sampleSubDags({ runId, count: options.subDagCount, seed: options.seed }))).total;
 }
@@ -146,12 +176,13 @@ async function exploreOne(
 ): Promise<void> {
   progress.subDags.inFlight += 1;
   try {
-    const episode = await startChildOnceFree(runId, index, total);
+    const episode = await startChildOnceFree(runId, index, total, progress);
     progress.subDags.done += 1;
     progress.calls += episode.calls;
     progress.linkedCalls += episode.linkedCalls;
     progress.errors += episode.errors;
     progress.tasks.candidates += episode.candidates;
+    noteUsage(progress, episode.usage);
   } catch (error) {
     const cause = rootApplicationFailure(error);
     if (cause?.type === failureTypes.explorationFatal) {
@@ -170,12 +201,12 @@ async function exploreOne(
  * Runs a sub-DAG's child. A child of the same ID still closing (its parent was just reset or
  * terminated) makes the start fail: wait and start again rather than lose the sub-DAG.
  */
-async function startChildOnceFree(runId: string, index: number, total: number) {
+async function startChildOnceFree(runId: string, index: number, total: number, progress: RunProgress) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await executeChild(exploreSubDag, {
         workflowId: subDagWorkflowId(runId, index),
-        args: [{ runId, subDagIndex: index }],
+        args: [{ runId, subDagIndex: index, ...(progress.llm.models.provider === 'offline' ? {} : { models: true }) }],
         staticSummary: `sub-DAG ${index + 1} of ${total}`,
       });
     } catch (error) {
@@ -202,6 +233,24 @@ async function failRunOnFatal<T>(pending: Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Keeps the latest of the run's spend snapshots (activities report the store's running total, so the
+ * one with the most calls is the newest) and shows it in the memo, where the Web UI lists it.
+ */
+function noteUsage(progress: RunProgress, usage: RunUsage | null | undefined): void {
+  if (!usage || (progress.llm.usage && progress.llm.usage.total.calls >= usage.total.calls)) return;
+  progress.llm.usage = usage;
+  const { total } = usage;
+  upsertMemo({
+    llm: {
+      ...progress.llm.models,
+      calls: total.calls,
+      tokens: { input: total.inputTokens, output: total.outputTokens, cacheRead: total.cacheReadTokens, cacheWrite: total.cacheWriteTokens },
+      costUsd: total.costUsd,
+    },
+  });
+}
+
 function setStage(progress: RunProgress, stage: Stage): void {
   progress.stage = stage;
   publish(progress);
@@ -224,6 +273,7 @@ function publish(progress: RunProgress): void {
       `sub-DAGs: ${subDags.done}/${subDags.total} explored, ${subDags.failed} failed, ${subDags.inFlight} running`,
       `calls: ${progress.calls} (${progress.linkedCalls} fed by earlier outputs, ${progress.errors} errors)`,
       `tasks: ${progress.tasks.candidates} candidates, ${progress.tasks.verified} verified`,
+      ...(progress.llm.usage ? [`models: ${progress.llm.usage.total.calls} requests, $${progress.llm.usage.total.costUsd.toFixed(4)}`] : []),
     ].join('\n'),
   );
 }
@@ -241,5 +291,6 @@ function emptyProgress(runId: string): RunProgress {
     errors: 0,
     tasks: { candidates: 0, verified: 0 },
     continuations: 0,
+    llm: { models: { provider: 'offline' }, usage: null },
   };
 }

@@ -7,6 +7,7 @@ import { toYaml } from './yaml.js';
 /** What the card needs to know; no clock, so the card is as reproducible as the data. */
 export interface CardInput {
   run: ExportInput['run'];
+  models?: ExportInput['models'];
   pipelineVersion: string;
   counts: DatasetCounts;
   skipped: SkippedTask[];
@@ -39,7 +40,17 @@ function sizeCategory(n: number): string {
   return '1M<n<10M';
 }
 
-function body({ run, pipelineVersion, counts, skipped, hasSimulatorDoc }: CardInput): string {
+/** Which models wrote the data and what it cost, or that no model was used. */
+function modelsLine(models: CardInput['models'], tasks: number): string {
+  if (!models) return 'No language model was used: every stage ran its offline, deterministic implementation.';
+  const stages = Object.entries(models.stages).map(([stage, model]) => `${stage} \`${model}\``).join(', ');
+  const { total } = models.usage;
+  const tokens = total.inputTokens + total.outputTokens + total.cacheReadTokens + total.cacheWriteTokens;
+  const perTask = tasks === 0 ? '' : ` ($${(total.costUsd / tasks).toFixed(4)} per verified task)`;
+  return `Models (${models.provider}): ${stages}. They used ${total.calls} requests and ${tokens} tokens, $${total.costUsd.toFixed(4)}${perTask}.`;
+}
+
+function body({ run, models, pipelineVersion, counts, skipped, hasSimulatorDoc }: CardInput): string {
   const F = DATASET_FILES;
   const rejected = Object.entries(counts.rejectedByCheck);
   return `# FireFly tool-calling tasks: \`${run.server}\`
@@ -48,6 +59,7 @@ Verified tool-calling tasks generated from the real MCP server \`${run.server}\`
 (run \`${run.runId}\`). The server's tools were explored on fresh sandboxed instances and every call
 was recorded; each task was then written backward from recorded results, so its answer was observed
 on the real server. Planner: \`${run.planner}\`. Synthesizer: \`${run.synthesizer}\`. Judge: \`${run.judge ?? 'none (deterministic checks only)'}\`.
+${modelsLine(models, counts.tasks)}
 
 ## Counts
 

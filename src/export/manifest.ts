@@ -1,4 +1,5 @@
 import type { JsonObject } from '../domain.js';
+import type { UsageTotals } from '../llm/usage-ledger.js';
 import type { DatasetCounts, ExportInput, FileDigest, SkippedTask } from './types.js';
 
 /**
@@ -14,6 +15,7 @@ export function manifest(input: ExportInput, counts: DatasetCounts, files: Recor
     planner: input.run.planner,
     synthesizer: input.run.synthesizer,
     judge: input.run.judge ?? null,
+    llm: llmSection(input, counts.tasks),
     counts: {
       candidates: counts.candidates,
       tasks: counts.tasks,
@@ -32,5 +34,36 @@ export function manifest(input: ExportInput, counts: DatasetCounts, files: Recor
         .sort()
         .map((name) => [name, { sha256: files[name]!.sha256, lines: files[name]!.lines }]),
     ),
+  };
+}
+
+/**
+ * The models of each stage and every token they used, as the run's ledger recorded it (retries
+ * included: this is what was billed). Offline runs say so rather than leave the section out.
+ */
+function llmSection(input: ExportInput, tasks: number): JsonObject {
+  const models = input.models;
+  if (!models) return { provider: 'offline', models: null, usage: null };
+  const { total } = models.usage;
+  return {
+    provider: models.provider,
+    models: Object.fromEntries(Object.entries(models.stages).sort(([a], [b]) => (a < b ? -1 : 1))),
+    usage: {
+      by_stage: models.usage.entries.map((e) => ({ stage: e.stage, model: e.model, ...totalsOf(e) })),
+      total: totalsOf(total),
+      unpriced_models: models.usage.unpricedModels,
+      cost_usd_per_verified_task: tasks === 0 ? null : Math.round((total.costUsd / tasks) * 1_000_000) / 1_000_000,
+    },
+  };
+}
+
+function totalsOf(t: UsageTotals): JsonObject {
+  return {
+    requests: t.calls,
+    input_tokens: t.inputTokens,
+    output_tokens: t.outputTokens,
+    cache_read_tokens: t.cacheReadTokens,
+    cache_write_tokens: t.cacheWriteTokens,
+    cost_usd: t.costUsd,
   };
 }

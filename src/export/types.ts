@@ -1,10 +1,13 @@
 import type { DiscoveredTool, Difficulty, Task, Verdict } from '../domain.js';
+import type { LedgerSnapshot } from '../llm/usage-ledger.js';
 
 /** What a run hands the exporter: its verified tasks and enough context to describe them. */
 export interface ExportInput {
   /** Created if missing; files the exporter writes are overwritten. */
   dir: string;
   run: { runId: string; server: string; planner: string; synthesizer: string; judge?: string };
+  /** The run's models per stage and what they cost; absent for a run without models. */
+  models?: RunModelsRecord;
   /** The server's tools; the usable ones are offered to the agent in every task. */
   tools: DiscoveredTool[];
   /** Verified tasks only: the caller filters. */
@@ -19,6 +22,13 @@ export interface ExportInput {
   simulatorCacheFormatDoc?: string;
   /** The package.json version of the pipeline that produced the data. */
   pipelineVersion: string;
+}
+
+export interface RunModelsRecord {
+  provider: string;
+  /** The model of each stage, by stage name. */
+  stages: Record<string, string>;
+  usage: LedgerSnapshot;
 }
 
 export interface FileDigest {

@@ -1,0 +1,64 @@
+/**
+ * Which implementation each stage of a run uses: the model-driven one when the run has models
+ * (run-llm.ts), otherwise the worker's offline one. Model output a stage cannot use is kept in the
+ * store with its reason, so a person can see what the model got wrong.
+ */
+import type { EdgeJudge } from '../src/graph/edge-judge.js';
+import { LlmEdgeJudge } from '../src/llm/stages/llm-edge-judge.js';
+import { LlmSynthesizer } from '../src/llm/stages/llm-synthesizer.js';
+import { LlmTaskJudge } from '../src/llm/stages/llm-task-judge.js';
+import { UsageLedger } from '../src/llm/usage-ledger.js';
+import type { RunRecord } from '../src/store/store.js';
+import type { Synthesizer } from '../src/synthesize/synthesizer.js';
+import type { TaskJudge } from '../src/verify/verify-tasks.js';
+import type { ActivityDeps } from './deps.js';
+import { runLlmOf } from './run-llm.js';
+
+// The stages' own ledgers are not the record: every client is metered into the store (run-llm.ts).
+
+export function edgeJudgeOf(deps: ActivityDeps, run: RunRecord): EdgeJudge {
+  const llm = runLlmOf(deps, run);
+  if (!llm) return deps.edgeJudge;
+  const pending: Promise<void>[] = [];
+  const judge = new LlmEdgeJudge({
+    client: llm.client('judge'),
+    ledger: new UsageLedger(),
+    onRejection: (r) => {
+      const subject = `batch-${r.batch}/${r.pair ?? r.kind}/${judge.rejections.length}`;
+      pending.push(llm.reject('judge', subject, r.reason, { ...r }));
+    },
+  });
+  return {
+    name: judge.name,
+    judge: async (pairs) => {
+      const edges = await judge.judge(pairs);
+      await Promise.all(pending);
+      return edges;
+    },
+  };
+}
+
+export function synthesizerOf(deps: ActivityDeps, run: RunRecord): Synthesizer {
+  const llm = runLlmOf(deps, run);
+  if (!llm) return deps.synthesizer;
+  const pending: Promise<void>[] = [];
+  const synthesizer = new LlmSynthesizer({
+    client: llm.client('synthesize'),
+    onReject: (r) => pending.push(llm.reject('synthesize', `sub-dag-${r.subDagIndex}/proposal-${r.index}`, r.reason, r.proposal)),
+  });
+  return {
+    name: synthesizer.name,
+    synthesize: async (episode) => {
+      const tasks = await synthesizer.synthesize(episode);
+      await Promise.all(pending);
+      return tasks;
+    },
+  };
+}
+
+/** The verification judge: the model of the `verify` stage, or the worker's (none by default). */
+export function taskJudgeOf(deps: ActivityDeps, run: RunRecord): TaskJudge | undefined {
+  const llm = runLlmOf(deps, run);
+  if (!llm) return deps.taskJudge;
+  return new LlmTaskJudge({ client: llm.client('verify'), ledger: new UsageLedger() });
+}
