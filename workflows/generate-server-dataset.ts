@@ -112,7 +112,8 @@ export async function generateServerDataset(input: GenerateServerDatasetInput, c
   setStage(progress, 'summarizing');
   const summary = await quick.summarizeRun({ runId, failed: [...failed], verification, dataset });
   Object.assign(progress, { calls: summary.calls, linkedCalls: summary.linkedCalls, errors: summary.errors });
-  noteUsage(progress, summary.llm.models.provider === 'offline' ? null : summary.llm.usage);
+  // A summary recorded before models were configurable has no `llm`.
+  if (summary.llm && summary.llm.models.provider !== 'offline') noteUsage(progress, summary.llm.usage);
   setStage(progress, 'done');
   return summary;
 }
