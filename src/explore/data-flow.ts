@@ -6,7 +6,7 @@ import { primitiveLeaves } from './json-path.js';
  * Whether a value is specific enough that finding it in a later argument shows data flowed there,
  * rather than a coincidence (`true`, `1`, `"ok"` turn up everywhere).
  */
-function distinctive(value: JsonValue): boolean {
+export function distinctive(value: JsonValue): boolean {
   if (typeof value === 'string') return value.trim().length >= 3;
   if (typeof value === 'number') return Math.abs(value) >= 10 || !Number.isInteger(value);
   return false;
