@@ -8,6 +8,9 @@
  * A malformed call (an unknown tool, arguments that are not a JSON object) is answered with an
  * error tool result so that the model can correct itself, as it would correct a failed call; it
  * is recorded, and after `maxMalformed` of them the loop gives up rather than paying for more.
+ *
+ * A conversation cut off (the explorer's activity crashed mid-episode) continues from the calls it
+ * had executed: `prior` replays them, one turn each, and the model carries on from there.
  */
 import type { JsonObject, JsonValue } from '../../domain.js';
 import { TOOL_NAME_PATTERN, sanitizeToolName } from '../../export/tool-names.js';
@@ -15,7 +18,7 @@ import { MalformedOutputError, type MalformedReason } from '../errors.js';
 import type { LlmStage } from '../stages.js';
 import type { LlmClient, LlmMessage, LlmResponse, LlmToolCall, LlmToolResult, LlmUsage } from '../types.js';
 import type { UsageLedger } from '../usage-ledger.js';
-import { offerTools, type AgentTool } from './offered-tools.js';
+import { offerTools, type AgentTool, type OfferedTools } from './offered-tools.js';
 import { isErrorResult, toolResultText } from './tool-result-text.js';
 
 export type { AgentTool } from './offered-tools.js';
@@ -28,8 +31,17 @@ export interface AgentLoopInput {
   tools: readonly AgentTool[];
   /** Executes one tool by its MCP name; returns the MCP CallToolResult (isError on failure). */
   call: (tool: string, args: JsonObject) => Promise<JsonValue>;
-  /** Tool calls executed at most. */
+  /** Tool calls executed at most (by this loop; `prior` calls do not count). */
   maxSteps: number;
+  /**
+   * Calls an earlier part of the same conversation executed, replayed after the instruction as one
+   * model turn each (the call, then its result), so that the model continues where it was cut off.
+   */
+  prior?: readonly PriorToolCall[];
+  /** Checked before each model turn: true ends the loop (`goal-reached`) without asking the model again. */
+  shouldStop?: () => boolean;
+  /** Told of each malformed call as it happens, before the model is asked to correct it. */
+  onMalformed?: (call: MalformedCall) => void | Promise<void>;
   /** Malformed calls answered with an error before the loop gives up. Default 3. */
   maxMalformed?: number;
   stage: LlmStage;
@@ -41,9 +53,16 @@ export interface AgentLoopInput {
   signal?: AbortSignal;
 }
 
+/** A call already executed, under its MCP name, with the result the model was shown. */
+export interface PriorToolCall {
+  tool: string;
+  arguments: JsonObject;
+  result: JsonValue;
+}
+
 /** One executed call, under its MCP name. */
 export interface AgentToolCall {
-  /** The model turn (0-based) that asked for it. */
+  /** The model turn (0-based, counting the `prior` turns) that asked for it. */
   turn: number;
   tool: string;
   arguments: JsonObject;
@@ -53,6 +72,7 @@ export interface AgentToolCall {
 
 /** A call that could not be executed, and what the model was told. */
 export interface MalformedCall {
+  /** As AgentToolCall's: the same place in a conversation has the same number when it is resumed. */
   turn: number;
   reason: MalformedReason;
   raw: string;
@@ -60,7 +80,7 @@ export interface MalformedCall {
   message: string;
 }
 
-export type AgentStop = 'answered' | 'step-budget' | 'malformed-limit';
+export type AgentStop = 'answered' | 'step-budget' | 'malformed-limit' | 'goal-reached';
 
 export interface AgentLoopResult {
   /** Every message sent and received, starting with the instruction. */
@@ -70,7 +90,7 @@ export interface AgentLoopResult {
   toolCalls: AgentToolCall[];
   malformed: MalformedCall[];
   stopped: AgentStop;
-  /** Model turns taken. */
+  /** Model turns taken by this loop (`prior` turns not counted). */
   turns: number;
   usage: LlmUsage;
   /** The model as the provider named it in its last answer. */
@@ -85,12 +105,14 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
   const offered = offerTools(input.tools);
   const maxMalformed = input.maxMalformed ?? DEFAULT_MAX_MALFORMED;
   const maxResultChars = input.maxResultChars ?? DEFAULT_MAX_RESULT_CHARS;
-  const transcript: LlmMessage[] = [{ role: 'user', text: input.instruction }];
+  const prior = input.prior ?? [];
+  const transcript: LlmMessage[] = [{ role: 'user', text: input.instruction }, ...replayed(prior, offered, maxResultChars)];
   const toolCalls: AgentToolCall[] = [];
   const malformed: MalformedCall[] = [];
   const usage: LlmUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
   let model = input.client.model;
   let turns = 0;
+  let lastText = '';
 
   const account = (used: LlmUsage, answeredBy: string) => {
     usage.inputTokens += used.inputTokens;
@@ -100,10 +122,12 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
     input.ledger?.add(input.stage, answeredBy, used);
     model = answeredBy;
   };
-  const finish = (stopped: AgentStop, finalText: string): AgentLoopResult => ({ transcript, finalText, toolCalls, malformed, stopped, turns, usage, model });
+  const finish = (stopped: AgentStop): AgentLoopResult => ({ transcript, finalText: lastText, toolCalls, malformed, stopped, turns, usage, model });
 
   for (;;) {
-    const turn = turns++;
+    if (input.shouldStop?.()) return finish('goal-reached');
+    if (toolCalls.length >= input.maxSteps) return finish('step-budget');
+    const turn = prior.length + turns++;
     let response: LlmResponse;
     try {
       response = await input.client.complete(
@@ -121,19 +145,22 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
     } catch (error) {
       if (!(error instanceof MalformedOutputError)) throw error;
       account(error.usage, error.model);
-      malformed.push({ turn, reason: error.reason, raw: error.raw, ...(error.toolName === undefined ? {} : { toolName: error.toolName }), message: error.message });
-      if (malformed.length > maxMalformed) return finish('malformed-limit', '');
+      const call: MalformedCall = { turn, reason: error.reason, raw: error.raw, ...(error.toolName === undefined ? {} : { toolName: error.toolName }), message: error.message };
+      malformed.push(call);
+      await input.onMalformed?.(call);
+      lastText = '';
+      if (malformed.length > maxMalformed) return finish('malformed-limit');
       transcript.push(...correction(error, turn, offered.llmTools.map((t) => t.name)));
       continue;
     }
     account(response.usage, response.model);
+    lastText = response.text;
     transcript.push({ role: 'assistant', text: response.text, ...(response.toolCalls.length > 0 ? { toolCalls: response.toolCalls } : {}) });
-    if (response.toolCalls.length === 0) return finish('answered', response.text);
+    if (response.toolCalls.length === 0) return finish('answered');
 
     const results: LlmToolResult[] = [];
     for (const call of response.toolCalls) results.push(await execute(call, turn));
     transcript.push({ role: 'tool', results });
-    if (toolCalls.length >= input.maxSteps) return finish('step-budget', response.text);
   }
 
   async function execute(call: LlmToolCall, turn: number): Promise<LlmToolResult> {
@@ -148,6 +175,21 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
     toolCalls.push({ turn, tool, arguments: call.arguments, result, isError });
     return { toolCallId: call.id, content: toolResultText(result, maxResultChars), ...(isError ? { isError: true } : {}) };
   }
+}
+
+/** Earlier calls as the turns that made them: each call under its offered name, then its result. */
+function replayed(prior: readonly PriorToolCall[], offered: OfferedTools, maxResultChars: number): LlmMessage[] {
+  const names = new Map(offered.llmTools.map((t) => [offered.mcpName(t.name)!, t.name]));
+  return prior.flatMap((call, i): LlmMessage[] => {
+    const name = names.get(call.tool);
+    if (name === undefined) throw new Error(`an earlier call of '${call.tool}' cannot be replayed: the tool is not offered`);
+    const id = `prior_${i}`;
+    const isError = isErrorResult(call.result);
+    return [
+      { role: 'assistant', text: '', toolCalls: [{ id, name, arguments: call.arguments }] },
+      { role: 'tool', results: [{ toolCallId: id, content: toolResultText(call.result, maxResultChars), ...(isError ? { isError: true } : {}) }] },
+    ];
+  });
 }
 
 /**

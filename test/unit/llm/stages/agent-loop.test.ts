@@ -129,6 +129,69 @@ describe('the agent loop against the Messages API fake', () => {
   });
 });
 
+describe('the agent loop resumed, stopped by its caller, and reporting malformed calls', () => {
+  it('replays prior calls as turns of their own and numbers the new turns after them', async () => {
+    server = await startFakeAnthropic({
+      apiKey: KEY,
+      script: [anthropicToolUse([{ id: 'toolu_next', name: 'graph_open', input: { names: ['Charles Babbage'] } }]), anthropicText('Done.')],
+    });
+    const { calls, call } = executor();
+    const prior = [{ tool: 'search_nodes', arguments: { query: 'Babbage' }, result: text(JSON.stringify({ entities: [{ name: 'Charles Babbage' }] })) }];
+    const run = await runAgentLoop({ client: anthropicClientFor(server), system: 'Solve it.', instruction: 'Open Babbage.', tools: TOOLS, call, maxSteps: 1, prior, stage: 'explore' });
+
+    // The budget counts this loop's calls only; the prior call is not executed again.
+    expect(calls).toEqual([{ tool: 'graph/open', args: { names: ['Charles Babbage'] } }]);
+    expect(run.stopped).toBe('step-budget');
+    expect(run.toolCalls.map((c) => c.turn)).toEqual([1]);
+    expect(run.turns).toBe(1);
+    const first = server.scripted[0]!.body;
+    expect(messagesOf(first).map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(blocksOf(first, 'tool_use')).toEqual([{ type: 'tool_use', id: 'prior_0', name: 'search_nodes', input: { query: 'Babbage' } }]);
+    expect(blocksOf(first, 'tool_result')).toEqual([{ type: 'tool_result', tool_use_id: 'prior_0', content: '{"entities":[{"name":"Charles Babbage"}]}' }]);
+    expect(server.scripted).toHaveLength(1);
+  });
+
+  it('ends without another request once shouldStop says so, and asks nothing when it holds from the start', async () => {
+    server = await startFakeAnthropic({
+      apiKey: KEY,
+      script: [
+        anthropicToolUse([{ id: 'toolu_1', name: 'search_nodes', input: { query: 'Babbage' } }]),
+        anthropicToolUse([{ id: 'toolu_2', name: 'graph_open', input: { names: ['Charles Babbage'] } }]),
+      ],
+    });
+    const { calls, call } = executor();
+    const run = await runAgentLoop({
+      client: anthropicClientFor(server), system: 'Solve it.', instruction: 'Search once.', tools: TOOLS, call, maxSteps: 5, stage: 'explore',
+      shouldStop: () => calls.length >= 1,
+    });
+    expect(run.stopped).toBe('goal-reached');
+    expect(calls).toHaveLength(1);
+    expect(server.scripted).toHaveLength(1);
+
+    const idle = await runAgentLoop({ client: anthropicClientFor(server), system: 'Solve it.', instruction: 'x', tools: TOOLS, call, maxSteps: 5, stage: 'explore', shouldStop: () => true });
+    expect(idle).toMatchObject({ stopped: 'goal-reached', turns: 0, toolCalls: [] });
+    expect(server.scripted).toHaveLength(1);
+  });
+
+  it('tells onMalformed of each malformed call before asking the model again', async () => {
+    server = await startFakeAnthropic({
+      apiKey: KEY,
+      script: [anthropicToolUse([{ id: 'toolu_bad', name: 'nope', input: {} }]), anthropicText('Gave up.')],
+    });
+    const { call } = executor();
+    const told: Array<[number, string, number]> = [];
+    const run = await runAgentLoop({
+      client: anthropicClientFor(server), system: 'Solve it.', instruction: 'x', tools: TOOLS, call, maxSteps: 5, stage: 'explore',
+      prior: [{ tool: 'search_nodes', arguments: { query: 'Babbage' }, result: text('[]') }],
+      onMalformed: (m) => {
+        told.push([m.turn, m.reason, server!.scripted.length]);
+      },
+    });
+    expect(run.stopped).toBe('answered');
+    expect(told).toEqual([[1, 'unknown-tool', 1]]);
+  });
+});
+
 describe('the agent loop against the chat-completions fake', () => {
   it('returns invalid JSON arguments to the model as an error result, then runs the corrected call', async () => {
     server = await startFakeOpenAi({
