@@ -9,7 +9,7 @@ import { buildToolGraphActivity } from './tool-graph.js';
 import { synthesizeTasksActivity } from './synthesize.js';
 import { verifyTasksActivity } from './verify.js';
 import { exportDatasetActivity } from './export.js';
-import { countVerifiedTasksActivity, replayTaskBatchActivity } from './replay.js';
+import { countVerifiedTasksActivity, replayTaskBatchActivity, resolveReplayLlmActivity } from './replay.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -27,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     exportDataset: exportDatasetActivity(deps),
     countVerifiedTasks: countVerifiedTasksActivity(deps),
     replayTaskBatch: replayTaskBatchActivity(deps),
+    resolveReplayLlm: resolveReplayLlmActivity(deps),
     summarizeRun: summarizeRunActivity(deps),
   };
 }

@@ -134,24 +134,59 @@ export function subDagWorkflowId(parentWorkflowId: string, subDagIndex: number):
   return `${parentWorkflowId}/sub-dag-${subDagIndex}`;
 }
 
-/** The policies replayTasks can run; named here so that workflow code need not import the domain. */
-export const REPLAY_POLICIES = ['reference', 'offline-agent'] as const;
+/**
+ * The policies replayTasks can run; named here so that workflow code need not import the domain.
+ * `reference` and `offline-agent` are deterministic and run each task once; `llm-agent` is a model
+ * solving each task against the simulator, `samples` times.
+ */
+export const REPLAY_POLICIES = ['reference', 'offline-agent', 'llm-agent'] as const;
 export type ReplayPolicy = (typeof REPLAY_POLICIES)[number];
+/** What replayTasks runs when `policies` is not given: the free ones (llm-agent costs tokens). */
+export const DEFAULT_REPLAY_POLICIES: readonly ReplayPolicy[] = ['reference', 'offline-agent'];
+/** The most samples per task llm-agent takes. */
+export const MAX_REPLAY_SAMPLES = 20;
 
 export interface ReplayTasksInput {
   /** The generation run whose verified tasks to replay (its workflow ID). */
   runId: string;
-  /** Which policies to run (default: all). */
+  /** Which policies to run (default: reference and offline-agent). */
   policies?: ReplayPolicy[];
-  /** Tasks per activity (default 50). */
+  /** Tasks per activity (default 50; llm-agent 5, as each of its tasks is `samples` conversations). */
   batchSize?: number;
+  /** llm-agent: attempts per task, the k of pass@k (default 1, at most 20). The other policies run once. */
+  samples?: number;
+  /**
+   * llm-agent: the model to evaluate, in the shape of the run input's `llm` (see src/llm/config.ts),
+   * resolved on the worker, e.g. {"provider": "openai-compatible", "baseURL": "http://127.0.0.1:8000/v1",
+   * "model": "qwen3-4b"}; its `agent` stage is the model. Default: the run's own agent model; an
+   * offline run has none, so it must be given.
+   */
+  llm?: unknown;
 }
 
 export interface PolicyScore {
   policy: ReplayPolicy;
   tasks: number;
+  /** Attempts per task: `samples` for llm-agent, 1 for the others. */
+  samples: number;
+  /** Attempts that earned reward 1, over every task and sample. */
   passed: number;
+  /** passed / (tasks × samples): pass@1. */
   passRate: number;
+  /** pass@1 and pass@k (k = samples), with the unbiased estimator over each task's samples. */
+  passAt1: number;
+  passAtK: number;
+  /** passedBySample[j]: tasks whose j-th attempt earned reward 1. */
+  passedBySample: number[];
+  /** tasksByPassCount[c]: tasks of which exactly c attempts earned reward 1 (c = 0 … samples). */
+  tasksByPassCount: number[];
+  /** Where the simulator's answers came from, over every call of every attempt. */
   provenance: { exact: number; retrieved: number; generated: number; none: number };
+  /** A few tasks that no attempt solved, for a person to look at. */
   failedExamples: string[];
+  /**
+   * llm-agent: the model evaluated and what the attempts this score counts cost. The run's store
+   * (stage `agent`) holds every billed call, those of retried attempts included.
+   */
+  llm?: { provider: 'anthropic' | 'openai-compatible'; model: string; usage: RunUsage };
 }

@@ -9,6 +9,8 @@ import { replayTrajectory, type ReplayEnvironment } from '../verify/replay.js';
 import type { ReplayPolicy as PolicyName } from '../../workflows/api.js';
 
 export type { PolicyName };
+/** The deterministic policies, run here; `llm-agent` needs a model (src/replay/sampled-replay.ts). */
+export type BuiltInPolicy = Exclude<PolicyName, 'llm-agent'>;
 
 export interface PolicyOutcome {
   answer: Record<string, JsonValue | undefined>;
@@ -54,7 +56,7 @@ async function offlineAgent(task: Task, environment: ReplayEnvironment, tools: R
 }
 
 export function runPolicy(
-  policy: PolicyName,
+  policy: BuiltInPolicy,
   task: Task,
   environment: ReplayEnvironment,
   tools: ReadonlyMap<string, ToolDefinition>,
