@@ -122,6 +122,11 @@ export class EpisodeRecorder {
     return this.redactor.redactText(text);
   }
 
+  /** Redacts a value the way recorded calls are redacted at this point of the episode. */
+  redact<T extends JsonValue>(value: T): T {
+    return this.redactor.redact(value);
+  }
+
   /** The spec's setup calls not yet recorded, from step `from`; each is pushed onto `recorded` as executed. */
   async setup(from: number, recorded: RecordedCall[], keep: (ran: RanCall) => RecordedCall = (ran) => ran.executed): Promise<void> {
     for (let step = from; step < this.plan.setup.length; step++) {
