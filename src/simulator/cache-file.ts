@@ -23,8 +23,10 @@ import { SimulatorCacheError } from './errors.js';
  *   sandbox directory written `${sandbox}`; `result_json` is the raw MCP CallToolResult, or
  *   `{"error": {code, message}}` when the server answered with a protocol error.
  *   Index `calls_exact` on (tool, arguments_canonical, state_key).
- * - `generated(tool, arguments_canonical, state_key, model, result_json)`: memoised LLM-generated
- *   answers, keyed like calls; created empty, filled by a later stage.
+ * - `generated(tool, arguments_canonical, state_key, model, result_json, is_error, examples_json)`:
+ *   answers a model generated for calls no recording matched, memoised so that the same call in the
+ *   same state is answered the same way again; keyed like calls, one row per key. Written empty
+ *   here; only `firefly simulate --generate` fills it (generated-memo-file.ts).
  *
  * Keys: `arguments_canonical` is JSON with object keys sorted at every depth, no whitespace,
  * numbers in JavaScript's shortest form (-0 as 0) and string values trimmed (canonical.ts).
@@ -114,7 +116,8 @@ export function readSimulatorCache(path: string): SimulatorCache {
   }
 }
 
-function checkFormat(db: Database.Database, path: string): void {
+/** Refuses a file that is not a simulator cache in the format version this code reads. */
+export function checkFormat(db: Database.Database, path: string): void {
   let rows: Array<{ key: string; value: string }>;
   try {
     rows = db.prepare("SELECT key, value FROM meta WHERE key IN ('format', 'format_version')").all() as typeof rows;

@@ -2,7 +2,8 @@
  * The DDL of a simulator cache file. cache-file.ts documents the tables and CACHE-FORMAT.md does
  * so for readers outside this project: keep all three in step, and raise CACHE_FORMAT_VERSION on
  * any change a reader could notice.
- */export const CACHE_FORMAT = 'firefly-simulator-cache';
+ */
+export const CACHE_FORMAT = 'firefly-simulator-cache';
 export const CACHE_FORMAT_VERSION = 1;
 /** The file name a dataset ships its cache under. */
 export const SIMULATOR_CACHE_FILE = 'simulator.sqlite';
@@ -46,6 +47,8 @@ CREATE TABLE generated (
   state_key           TEXT NOT NULL,
   model               TEXT NOT NULL,
   result_json         TEXT NOT NULL,
-  PRIMARY KEY (tool, arguments_canonical, state_key, model)
+  is_error            INTEGER NOT NULL DEFAULT 0 CHECK (is_error IN (0, 1)),
+  examples_json       TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (tool, arguments_canonical, state_key)
 );
 `;

@@ -1,7 +1,8 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ErrorCode, ListToolsRequestSchema, McpError, type JSONRPCRequest, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { JsonObject, ToolDefinition } from '../domain.js';
-import type { Simulator } from './simulator.js';
+import { generationFailedResult } from './no-data.js';
+import type { Simulator, SimulatorAnswer } from './simulator.js';
 import { answerMeta, toWireResult } from './wire.js';
 
 /** Names the simulator in serverInfo.version, so a client can tell it from the real server. */
@@ -17,7 +18,9 @@ export function createSimulatorServer(simulator: Simulator, options: { onError?:
     { name: simulator.cache.server || 'simulator', version: SIMULATOR_VERSION },
     {
       capabilities: { tools: {} },
-      instructions: `Replays recorded calls of the MCP server "${simulator.cache.server}". Each result's _meta says how it was answered: firefly/provenance is exact, retrieved or none.`,
+      instructions:
+        `Replays recorded calls of the MCP server "${simulator.cache.server}". Each result's _meta says how it was answered: ` +
+        `firefly/provenance is exact, retrieved${simulator.generates ? ', generated (by a model, from the nearest recordings)' : ''} or none.`,
     },
   );
   const episode = simulator.startEpisode();
@@ -29,7 +32,7 @@ export function createSimulatorServer(simulator: Simulator, options: { onError?:
   server.fallbackRequestHandler = async (request: JSONRPCRequest) => {
     if (request.method !== 'tools/call') throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
     const { name, args } = callParams(request.params);
-    const answer = await episode.call(name, args);
+    const answer = await episode.call(name, args).catch((error: unknown) => notGenerated(name, error, options.onError));
     if (!simulator.cache.tool(name)) {
       // A tool the recording does not know is a protocol error, as the SDK's own servers answer it.
       const text = (answer.result as { content: Array<{ text: string }> }).content[0]?.text ?? `Unknown tool "${name}"`;
@@ -39,6 +42,22 @@ export function createSimulatorServer(simulator: Simulator, options: { onError?:
   };
   server.onerror = (error) => options.onError?.(error);
   return server;
+}
+
+/**
+ * A call whose answer the model was asked for but could not give (the provider failed: a rate
+ * limit, an outage, a timeout) is answered `none`, saying so, and the session goes on: the agent
+ * may call again, and nothing was memoised. Only generation waits on anything that can fail.
+ */
+function notGenerated(tool: string, error: unknown, onError: ((error: Error) => void) | undefined): SimulatorAnswer {
+  const message = error instanceof Error ? error.message : String(error);
+  onError?.(new Error(`generating an answer for ${tool} failed: ${message}`, { cause: error }));
+  return {
+    provenance: 'none',
+    result: generationFailedResult(tool, message),
+    isError: true,
+    similarity: 0,
+  };
 }
 
 function callParams(params: JSONRPCRequest['params']): { name: string; args: JsonObject } {

@@ -64,6 +64,26 @@ export class NearestRecording {
     return chosen && { entry: chosen, similarity: best };
   }
 
+  /**
+   * Up to `limit` recordings of `tool` with different arguments, most similar first: the examples a
+   * generated answer is based on. Each argument set is represented by one recording, chosen (and
+   * ties between sets broken) as find() chooses, so the first is the recording find() returns.
+   */
+  nearest(tool: string, args: JsonValue, position: EpisodePosition, limit: number): Nearest[] {
+    const leaves = argumentLeaves(args);
+    const ranked = this.groupsOf(tool).map((group, order) => {
+      let entry = group.entries[0]!;
+      let rank = -Infinity;
+      for (const candidate of group.entries) {
+        const r = this.stateRank(candidate.state, position);
+        if (r > rank) [entry, rank] = [candidate, r];
+      }
+      return { entry, rank, order, similarity: leavesSimilarity(leaves, group.leaves) };
+    });
+    ranked.sort((a, b) => (Math.abs(a.similarity - b.similarity) > EPSILON ? b.similarity - a.similarity : b.rank - a.rank || a.order - b.order));
+    return ranked.slice(0, Math.max(0, limit)).map(({ entry, similarity }) => ({ entry, similarity }));
+  }
+
   /** Infinity for the current state; otherwise the depth of the deepest state both histories share (-1 for none). */
   private stateRank(state: string, position: EpisodePosition): number {
     if (state === position.state) return Infinity;

@@ -2,6 +2,15 @@ import type { JsonObject, JsonValue, SimulatedAnswer, ToolDefinition } from '../
 import type { SimulatorCache } from './cache.js';
 import type { CacheEntry } from './cache-entry.js';
 import { canonicalArguments } from './canonical.js';
+import {
+  InMemoryGeneratedMemo,
+  memoKey,
+  type ExampleSource,
+  type GeneratedAnswer,
+  type GeneratedAnswerMemo,
+  type GenerationKey,
+  type ResponseGenerator,
+} from './generation.js';
 import { noDataResult, unknownToolResult } from './no-data.js';
 import { NearestRecording, type EpisodePosition } from './retrieval.js';
 import { changesState, stateAfter } from './state.js';
@@ -11,20 +20,44 @@ export interface SimulatorOptions {
   retrievalThreshold?: number;
   /** Key exact matches by episode state too (default true); off, the first recording with the arguments answers. */
   stateAware?: boolean;
+  /**
+   * Generates an answer where there would be none: a call of a recorded tool that no recording is
+   * close enough to. Without one, such calls get the `none` error result.
+   */
+  generator?: ResponseGenerator;
+  /**
+   * Where generated answers are remembered (default: in memory, for this simulator's lifetime). With
+   * a memo but no generator, answers generated earlier are still given; nothing new is generated.
+   */
+  memo?: GeneratedAnswerMemo;
+  /** The recordings a generated answer is based on, at most (default 3). */
+  maxExamples?: number;
 }
 
 export const DEFAULT_RETRIEVAL_THRESHOLD = 0.5;
+export const DEFAULT_MAX_EXAMPLES = 3;
+
+/** A simulator's answer: for `generated`, also the model and every recording it was based on. */
+export interface SimulatorAnswer extends SimulatedAnswer {
+  generated?: { model: string; examples: ExampleSource[] };
+}
 
 /**
  * Replays a run's recorded calls offline. Each episode is a fresh server as the recording saw it
  * (after the setup calls); every answer says where it came from: `exact` (this call, in this state,
- * was recorded), `retrieved` (the nearest recording of the same tool), or `none` (an error result
- * saying there is no data). Answers are asynchronous because a later stage may generate them.
+ * was recorded), `retrieved` (the nearest recording of the same tool), `generated` (a model's answer
+ * from the nearest recordings, when a generator is configured, memoised per call and state), or
+ * `none` (an error result saying there is no data).
  */
 export class Simulator {
   readonly retrievalThreshold: number;
   readonly stateAware: boolean;
+  readonly maxExamples: number;
   private readonly nearest: NearestRecording;
+  private readonly generator: ResponseGenerator | undefined;
+  private readonly memo: GeneratedAnswerMemo | undefined;
+  /** Generations in flight by call key: concurrent episodes asking the same call share one model request. */
+  private readonly pending = new Map<string, Promise<SimulatorAnswer>>();
 
   constructor(
     readonly cache: SimulatorCache,
@@ -36,7 +69,19 @@ export class Simulator {
     }
     this.retrievalThreshold = threshold;
     this.stateAware = options.stateAware ?? true;
+    const maxExamples = options.maxExamples ?? DEFAULT_MAX_EXAMPLES;
+    if (!(Number.isInteger(maxExamples) && maxExamples >= 1)) {
+      throw new RangeError(`Simulator: maxExamples is ${maxExamples}: give a whole number of recordings, at least 1 (default ${DEFAULT_MAX_EXAMPLES})`);
+    }
+    this.maxExamples = maxExamples;
     this.nearest = new NearestRecording(cache);
+    this.generator = options.generator;
+    this.memo = options.memo ?? (options.generator ? new InMemoryGeneratedMemo() : undefined);
+  }
+
+  /** Whether a miss may be answered `generated` (a generator or a memo is configured). */
+  get generates(): boolean {
+    return this.memo !== undefined;
   }
 
   /** The recorded server's tools, as it listed them. */
@@ -52,8 +97,11 @@ export class Simulator {
     return new SimulatorEpisode(this, options.state ?? this.cache.initialState);
   }
 
-  /** One answer for canonical arguments at a position, advancing nothing: SimulatorEpisode.call keeps the state. */
-  answer(tool: string, canonical: string, position: EpisodePosition): SimulatedAnswer {
+  /**
+   * The recorded answer for canonical arguments at a position (exact, retrieved or none), advancing
+   * nothing: SimulatorEpisode.call keeps the state. Synchronous, so that exact hits stay cheap.
+   */
+  answer(tool: string, canonical: string, position: EpisodePosition): SimulatorAnswer {
     if (!this.cache.tool(tool)) {
       return { provenance: 'none', result: unknownToolResult(tool, this.cache.tools.map((t) => t.name)), isError: true, similarity: 0 };
     }
@@ -62,6 +110,44 @@ export class Simulator {
     const near = this.nearest.find(tool, JSON.parse(canonical) as JsonValue, position);
     if (near && near.similarity >= this.retrievalThreshold) return fromEntry('retrieved', near.entry, near.similarity);
     return { provenance: 'none', result: noDataResult(tool, near?.similarity, this.retrievalThreshold), isError: true, similarity: near?.similarity ?? 0 };
+  }
+
+  /**
+   * The answer to a call `answer` found no recording for (`missed`, provenance none): the memoised
+   * generated answer, else a new one from the generator, stored in the memo. Stays `missed` for an
+   * unknown tool, a tool with no recording to base an answer on, or with no generator; says why
+   * when the model's output was unusable. Provider failures are thrown and nothing is memoised.
+   */
+  async generate(tool: string, canonical: string, position: EpisodePosition, missed: SimulatorAnswer): Promise<SimulatorAnswer> {
+    const definition = this.cache.tool(tool);
+    if (!this.memo || !definition || this.cache.recordingsOf(tool).length === 0) return missed;
+    const key: GenerationKey = { tool, canonical, state: position.state };
+    const id = memoKey(key);
+    const shared = this.pending.get(id);
+    // Each caller gets its own copy: one that edits its answer cannot change the other's.
+    if (shared) return shared.then((answer) => structuredClone(answer));
+    const answer = this.memoisedOrNew(definition, key, position, missed).finally(() => this.pending.delete(id));
+    this.pending.set(id, answer);
+    return answer;
+  }
+
+  private async memoisedOrNew(tool: ToolDefinition, key: GenerationKey, position: EpisodePosition, missed: SimulatorAnswer): Promise<SimulatorAnswer> {
+    const memo = this.memo!;
+    const known = await memo.get(key);
+    if (known) return fromGenerated(known);
+    if (!this.generator) return missed;
+    const args = JSON.parse(key.canonical) as JsonObject;
+    const examples = this.nearest.nearest(tool.name, args, position, this.maxExamples).map(({ entry, similarity }) => ({
+      source: { ...entry.source, similarity },
+      arguments: entry.args,
+      result: entry.result,
+      isError: entry.isError,
+      sameState: entry.state === position.state,
+    }));
+    const outcome = await this.generator.generate({ tool: structuredClone(tool), arguments: args, state: key.state, examples });
+    if (!outcome.ok) return { ...missed, result: noDataResult(tool.name, missed.similarity, this.retrievalThreshold, outcome.reason) };
+    const stored = await memo.put(key, { result: outcome.result, isError: outcome.isError, model: outcome.model, examples: examples.map((e) => e.source) });
+    return fromGenerated(stored);
   }
 }
 
@@ -91,9 +177,51 @@ export class SimulatorEpisode {
     return this.current;
   }
 
-  async call(tool: string, args: JsonObject = {}): Promise<SimulatedAnswer> {
+  /**
+   * Answers one call and advances the state as the recording would have. Calls are answered in the
+   * order they are made: one that waits for a generated answer holds back the calls after it, so
+   * that each sees the state the earlier ones left.
+   */
+  call(tool: string, args: JsonObject = {}): Promise<SimulatorAnswer> {
+    if (this.queue === undefined) {
+      let answered: SimulatorAnswer | Promise<SimulatorAnswer>;
+      try {
+        answered = this.answerNow(tool, args);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      // The fast path: a recorded answer, given without waiting on anything.
+      if (!(answered instanceof Promise)) return Promise.resolve(answered);
+      return this.enqueue(answered);
+    }
+    return this.enqueue(this.queue.then(() => this.answerNow(tool, args)));
+  }
+
+  /** The tail of the calls still being answered, or undefined when none is. */
+  private queue: Promise<void> | undefined;
+
+  private enqueue(answer: Promise<SimulatorAnswer>): Promise<SimulatorAnswer> {
+    const tail = answer.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queue = tail;
+    void tail.then(() => {
+      if (this.queue === tail) this.queue = undefined;
+    });
+    return answer;
+  }
+
+  private answerNow(tool: string, args: JsonObject): SimulatorAnswer | Promise<SimulatorAnswer> {
     const canonical = canonicalArguments(args);
-    const answer = this.simulator.answer(tool, canonical, { state: this.current, history: this.history });
+    const position = { state: this.current, history: this.history };
+    const answer = this.simulator.answer(tool, canonical, position);
+    if (answer.provenance !== 'none' || !this.simulator.generates) return this.advance(tool, canonical, answer);
+    return this.simulator.generate(tool, canonical, position, answer).then((generated) => this.advance(tool, canonical, generated));
+  }
+
+  /** A generated answer moves the state exactly as a recorded one with the same error flag would (state.ts). */
+  private advance(tool: string, canonical: string, answer: SimulatorAnswer): SimulatorAnswer {
     const definition = this.simulator.cache.tool(tool);
     if (definition) {
       const next = stateAfter(this.current, { tool, canonical, isError: answer.isError }, changesState(definition));
@@ -106,6 +234,19 @@ export class SimulatorEpisode {
   }
 }
 
-function fromEntry(provenance: 'exact' | 'retrieved', entry: CacheEntry, similarity: number): SimulatedAnswer {
+function fromEntry(provenance: 'exact' | 'retrieved', entry: CacheEntry, similarity: number): SimulatorAnswer {
   return { provenance, result: entry.result, isError: entry.isError, similarity, source: { ...entry.source } };
+}
+
+/** A generated answer names its nearest example as its source, and all of them (with the model) apart. */
+function fromGenerated(stored: GeneratedAnswer): SimulatorAnswer {
+  const nearest = stored.examples[0];
+  return {
+    provenance: 'generated',
+    result: stored.result,
+    isError: stored.isError,
+    similarity: nearest?.similarity ?? 0,
+    ...(nearest ? { source: { runId: nearest.runId, subDagIndex: nearest.subDagIndex, step: nearest.step } } : {}),
+    generated: { model: stored.model, examples: stored.examples.map((e) => ({ ...e })) },
+  };
 }

@@ -1,10 +1,14 @@
-import type { JsonObject, JsonValue, SimulatedAnswer } from '../domain.js';
+import type { JsonObject } from '../domain.js';
 import { isJsonObject as isObject } from '../json.js';
+import type { SimulatorAnswer } from './simulator.js';
 
 /** The `_meta` keys every simulated tools/call answer carries. */
 export const META_PROVENANCE = 'firefly/provenance';
 export const META_SIMILARITY = 'firefly/similarity';
 export const META_SOURCE = 'firefly/source';
+/** Generated answers only: the model, and every recording the answer was based on (with its similarity). */
+export const META_MODEL = 'firefly/model';
+export const META_EXAMPLES = 'firefly/examples';
 
 /** A recorded answer that was a protocol error, replayed as one: code, message and data as received. */
 export class ReplayedProtocolError extends Error {
@@ -18,11 +22,12 @@ export class ReplayedProtocolError extends Error {
   }
 }
 
-export function answerMeta(answer: SimulatedAnswer): JsonObject {
+export function answerMeta(answer: SimulatorAnswer): JsonObject {
   return {
     [META_PROVENANCE]: answer.provenance,
     [META_SIMILARITY]: answer.similarity,
     [META_SOURCE]: answer.source ? { ...answer.source } : null,
+    ...(answer.generated ? { [META_MODEL]: answer.generated.model, [META_EXAMPLES]: answer.generated.examples.map((e) => ({ ...e })) } : {}),
   };
 }
 
@@ -32,7 +37,7 @@ export function answerMeta(answer: SimulatedAnswer): JsonObject {
  * what the store keeps when the server threw or timed out) is thrown again as that error, so an
  * agent sees what the real server did; the SDK sends a thrown error's own code, message and data.
  */
-export function toWireResult(answer: SimulatedAnswer): JsonObject {
+export function toWireResult(answer: SimulatorAnswer): JsonObject {
   const result = answer.result;
   const meta = answerMeta(answer);
   if (isObject(result) && Array.isArray(result.content)) {
