@@ -33,7 +33,8 @@ export function toTemporalFailure(error: unknown): unknown {
       nonRetryable: !error.retryable,
       ...(error.retryAfterMs === undefined ? {} : { nextRetryDelay: error.retryAfterMs }),
       details: [{ kind: error.kind, status: error.status ?? null, provider: error.provider, field: error.field ?? null }],
-      cause: error,
+      // No cause: the SDK's error under it would be the innermost message a run reports, and ours
+      // says what to do (e.g. which variable holds the refused key); its status is in the details.
     });
   }
   if (error instanceof MalformedOutputError) {

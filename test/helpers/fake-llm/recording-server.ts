@@ -26,7 +26,10 @@ export interface RecordingServer {
   close(): Promise<void>;
 }
 
-export async function startRecordingServer(handle: (request: RecordedRequest) => FakeReply): Promise<RecordingServer> {
+/** A reply, now or once computed (a script may need to await something to answer). */
+export type Replying = FakeReply | Promise<FakeReply>;
+
+export async function startRecordingServer(handle: (request: RecordedRequest) => Replying): Promise<RecordingServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((incoming, response) => {
     void readBody(incoming).then((rawBody) => {
@@ -38,7 +41,7 @@ export async function startRecordingServer(handle: (request: RecordedRequest) =>
         rawBody,
       };
       requests.push(request);
-      answer(response, replyTo(handle, request));
+      void replyTo(handle, request).then((reply) => answer(response, reply));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -56,9 +59,9 @@ export async function startRecordingServer(handle: (request: RecordedRequest) =>
 }
 
 /** A script that throws must fail its test loudly, not leave the client waiting for a reply. */
-function replyTo(handle: (request: RecordedRequest) => FakeReply, request: RecordedRequest): FakeReply {
+async function replyTo(handle: (request: RecordedRequest) => Replying, request: RecordedRequest): Promise<FakeReply> {
   try {
-    return handle(request);
+    return await handle(request);
   } catch (error) {
     return { status: 500, body: { error: { type: 'fake_server_error', message: `the fake server's script threw: ${String(error)}` } } };
   }

@@ -3,13 +3,13 @@
  * request it answers), or one function of every request. Lets a test script a whole tool-use
  * conversation, or a fault at a chosen turn.
  */
-import type { FakeReply, RecordedRequest } from './recording-server.js';
+import type { FakeReply, RecordedRequest, Replying } from './recording-server.js';
 
-export type ScriptStep = FakeReply | ((request: RecordedRequest) => FakeReply);
+export type ScriptStep = FakeReply | ((request: RecordedRequest) => Replying);
 export type Script = ScriptStep[] | ((request: RecordedRequest, index: number) => ScriptStep);
 
 export interface ScriptRunner {
-  next(request: RecordedRequest): FakeReply;
+  next(request: RecordedRequest): Replying;
   /** Append replies to a queue script. */
   enqueue(...steps: ScriptStep[]): void;
   /** Requests that arrived when the queue was empty; each got `whenExhausted`'s reply. */

@@ -1,0 +1,158 @@
+/**
+ * A whole generation run driven by a model: the real Anthropic SDK talks to a local server that
+ * speaks the Messages API, scripted to judge the tool graph, explore the real memory server with
+ * tool calls, write tasks backward and judge them. What the run records, exports and reports about
+ * its models must match what that server answered, token for token.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JsonValue } from '../../src/domain.js';
+import { PROJECT_ROOT } from '../../src/config.js';
+import { costOf } from '../../src/llm/cost.js';
+import { readRunInput, startRun } from '../../src/run-client.js';
+import { progressQuery, type GenerateServerDatasetInput, type RunSummary } from '../../workflows/api.js';
+import { anthropicError, anthropicOverloaded, anthropicRateLimited, anthropicServerError } from '../helpers/fake-llm/anthropic-replies.js';
+import { startFakeAnthropic } from '../helpers/fake-llm/anthropic-server.js';
+import type { FakeLlmServer } from '../helpers/fake-llm/fake-server.js';
+import { pipelineModel, type PipelineModel, type PipelineModelOptions } from '../helpers/fake-llm/pipeline-model.js';
+import { hang } from '../helpers/fake-llm/script.js';
+import { expectEveryStepOnce } from '../helpers/records.js';
+import { uniqueId, useTestWorker } from '../helpers/temporal.js';
+
+const KEY_ENV = 'FIREFLY_TEST_ANTHROPIC_KEY';
+const KEY = 'sk-ant-test-0000';
+
+describe('a run driven by Claude (a local Messages API server)', () => {
+  const { config, worker, client } = useTestWorker('llm-run', { env: { ...process.env, [KEY_ENV]: KEY } });
+  const servers: FakeLlmServer[] = [];
+  let input: GenerateServerDatasetInput;
+  beforeAll(async () => {
+    input = await readRunInput(resolve(PROJECT_ROOT, 'examples/memory.json'));
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
+  async function run(label: string, options: Omit<PipelineModelOptions, 'hints'> = {}, llm: Record<string, unknown> = {}) {
+    const spec = input.server as { argumentHints: Record<string, JsonValue[]> };
+    const model = pipelineModel({ ...options, hints: spec.argumentHints });
+    const fake = await startFakeAnthropic({ script: model.script, apiKey: KEY });
+    servers.push(fake);
+    const handle = await startRun(client(), config, uniqueId(label), {
+      ...input,
+      subDagCount: 3,
+      llm: { provider: 'anthropic', baseURL: fake.baseURL, apiKeyEnv: KEY_ENV, ...llm },
+    });
+    const summary = (await handle.result()) as RunSummary;
+    return { model, fake, handle, summary };
+  }
+
+  it('explores, writes and judges tasks with the model, and its manifest adds up to what the server reported', async () => {
+    const { model, handle, summary } = await run('llm-run');
+
+    // Every stage asked the model, and the run kept what it answered.
+    for (const stage of ['judge', 'explore', 'synthesize', 'verify'] as const) {
+      expect(model.reportedByStage[stage].requests, stage).toBeGreaterThan(0);
+    }
+    expect(summary.planner).toBe('anthropic:claude-sonnet-4-6');
+    expect(summary.subDags.explored).toBe(3);
+    expect(summary.calls).toBeGreaterThan(0);
+    expect(summary.tasks.verified).toBeGreaterThan(0);
+    await expectEveryStepOnce(worker().store, summary.runId);
+    const calls = (await worker().store.listCalls(summary.runId)).filter((c) => c.subDagIndex >= 0 && c.phase === 'explore');
+    expect(calls.every((c) => c.planner === 'anthropic:claude-sonnet-4-6')).toBe(true);
+    const verdicts = await worker().store.listVerdicts(summary.runId);
+    expect(verdicts.filter((v) => v.check === 'llm-judge' && v.passed).length).toBe(summary.tasks.verified);
+
+    // The manifest names each stage's model, and its token totals are the server's.
+    const manifest = JSON.parse(readFileSync(join(summary.dataset.dir, 'manifest.json'), 'utf8'));
+    expect(manifest.llm.provider).toBe('anthropic');
+    expect(manifest.llm.models).toEqual({
+      agent: 'claude-haiku-4-5',
+      explore: 'claude-sonnet-4-6',
+      judge: 'claude-haiku-4-5',
+      simulate: 'claude-haiku-4-5',
+      synthesize: 'claude-sonnet-4-6',
+      verify: 'claude-haiku-4-5',
+    });
+    expect(manifest.llm.usage.total).toMatchObject({
+      requests: model.reported.requests,
+      input_tokens: model.reported.inputTokens,
+      output_tokens: model.reported.outputTokens,
+      cache_read_tokens: model.reported.cacheReadTokens,
+      cache_write_tokens: model.reported.cacheWriteTokens,
+    });
+    for (const entry of manifest.llm.usage.by_stage as Array<{ stage: 'judge' | 'explore' | 'synthesize' | 'verify'; requests: number; input_tokens: number }>) {
+      expect(entry.requests, entry.stage).toBe(model.reportedByStage[entry.stage].requests);
+      expect(entry.input_tokens, entry.stage).toBe(model.reportedByStage[entry.stage].inputTokens);
+    }
+    // Priced from the built-in table, stage by stage.
+    const expectedCost = (Object.keys(model.reportedByStage) as Array<keyof PipelineModel['reportedByStage']>).reduce((sum, stage) => {
+      const r = model.reportedByStage[stage];
+      return sum + costOf(manifest.llm.models[stage], r);
+    }, 0);
+    expect(manifest.llm.usage.total.cost_usd).toBeCloseTo(expectedCost, 5);
+    expect(manifest.llm.usage.cost_usd_per_verified_task).toBeCloseTo(expectedCost / summary.dataset.tasks, 5);
+    const card = readFileSync(join(summary.dataset.dir, 'README.md'), 'utf8');
+    expect(card).toContain(`They used ${model.reported.requests} requests`);
+
+    // The summary, the progress query and the memo say the same.
+    expect(summary.llm.usage.total.calls).toBe(model.reported.requests);
+    expect(summary.llm.perVerifiedTask?.costUsd).toBeCloseTo(expectedCost / summary.tasks.verified, 5);
+    const progress = await handle.query(progressQuery);
+    expect(progress.llm.usage?.total.calls).toBe(model.reported.requests);
+    const memo = (await handle.describe()).memo as { llm: { provider: string; calls: number; costUsd: number } };
+    expect(memo.llm).toMatchObject({ provider: 'anthropic', calls: model.reported.requests });
+    expect(memo.llm.costUsd).toBeCloseTo(expectedCost, 5);
+
+    // The model's activities ran on the LLM task queue.
+    const history = await handle.fetchHistory();
+    const queues = new Set(
+      (history.events ?? []).flatMap((e) => {
+        const a = e.activityTaskScheduledEventAttributes;
+        return a && ['buildToolGraph', 'verifyTasks'].includes(a.activityType?.name ?? '') ? [a.taskQueue?.name] : [];
+      }),
+    );
+    expect([...queues]).toEqual([`${config.taskQueue}-llm`]);
+  });
+
+  it('survives 429 with retry-after, 529, 500 and a request that times out, without counting them as spend', async () => {
+    // One fault of each kind at a different stage; the activity is retried by Temporal each time.
+    const faults = new Map([
+      [0, anthropicRateLimited('1')],
+      [3, anthropicOverloaded()],
+      [6, hang()],
+      [9, anthropicServerError()],
+    ]);
+    const { model, fake, summary } = await run('llm-faults', { fault: (index) => faults.get(index) }, { timeoutMs: 3_000 });
+    expect(summary.subDags.explored).toBe(3);
+    expect(summary.tasks.verified).toBeGreaterThan(0);
+    expect(fake.scripted.length).toBe(model.reported.requests + faults.size);
+    await expectEveryStepOnce(worker().store, summary.runId);
+    const manifest = JSON.parse(readFileSync(join(summary.dataset.dir, 'manifest.json'), 'utf8'));
+    expect(manifest.llm.usage.total.requests).toBe(model.reported.requests);
+    expect(manifest.llm.usage.total.input_tokens).toBe(model.reported.inputTokens);
+  });
+
+  it('fails at once on a refused key (401), naming where the key comes from', async () => {
+    const fake = await startFakeAnthropic({ script: () => anthropicError(500, 'api_error', 'never reached'), apiKey: 'another-key' });
+    servers.push(fake);
+    const handle = await startRun(client(), config, uniqueId('llm-401'), {
+      ...input,
+      subDagCount: 2,
+      llm: { provider: 'anthropic', baseURL: fake.baseURL, apiKeyEnv: KEY_ENV },
+    });
+    const failure = await handle.result().then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(failure).toBeDefined();
+    let cause: Error | undefined = failure;
+    while (cause?.cause instanceof Error) cause = cause.cause;
+    expect(cause?.message).toMatch(/401|key/i);
+    expect(cause?.message).toContain(KEY_ENV);
+    // Refused once per stage attempt, not retried: one request reached the server.
+    expect(fake.requests.length).toBe(1);
+  });
+});
