@@ -61,6 +61,24 @@ describe('bad input fails the run with a clear message', () => {
     expect((failure as WorkflowFailedError).cause?.message).toMatch(expected);
   });
 
+  it.each([
+    [{ provider: 'gpt' }, /llm\.provider.*'anthropic'/],
+    [{ provider: 'openai-compatible', model: 'qwen3' }, /llm\.baseURL.*required/],
+    [{ provider: 'anthropic', apiKeyEnv: 'FIREFLY_NO_SUCH_KEY_VARIABLE' }, /llm\.apiKeyEnv.*FIREFLY_NO_SUCH_KEY_VARIABLE.*not set/],
+    [{ provider: 'anthropic', apiKeyEnv: 'sk-ant-a-key-pasted-here' }, /llm\.apiKeyEnv.*NAME/],
+    [{ provider: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1', models: { explorer: 'x' } }, /llm\.models\.explorer.*not a stage/],
+    [{ temperature: 0 }, /llm\.temperature.*not a known field/],
+    ['anthropic', /input\.llm must be a JSON object/],
+  ])('refuses the model settings %j before any server starts, naming the field', async (llm, expected) => {
+    const handle = await startRun(client(), config, uniqueId('bad-llm'), { server: memoryServer, subDagCount: 2, llm });
+    const failure = await handle.result().catch((error: WorkflowFailedError) => error);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause?.message).toMatch(expected);
+    const history = await handle.fetchHistory();
+    const scheduled = (history.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled.filter((name) => name !== 'prepareRun')).toEqual([]);
+  });
+
   it('refuses workflow options out of range, naming the field', async () => {
     const handle = await startRun(client(), config, uniqueId('bad-input'), { server: { name: 'x', command: 'node' }, subDagCount: 0 });
     await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
