@@ -25,8 +25,9 @@ export function replayLlmConfig(given: unknown, run: { runId: string; llm: LlmCo
     config = resolveLlmConfig(given, env);
   } catch (error) {
     if (!(error instanceof LlmConfigError)) throw error;
-    // `llm.model: …` → `input.llm.model: …`: the replay's input, not the run's.
-    throw new LlmConfigError(`input.${error.field}`, error.message.slice(error.field.length + 2));
+    // `llm.model: …` → `input.llm.model: …`: the replay's input, not the run's; the advice too.
+    const advice = error.message.slice(error.field.length + 2).replace(/(^|[\s(])llm\./g, '$1input.llm.');
+    throw new LlmConfigError(`input.${error.field}`, advice);
   }
   if (config.provider === 'offline') {
     throw new LlmConfigError('input.llm', `resolves to the offline provider, which has no model for llm-agent to evaluate: give a provider, e.g. ${EXAMPLES}.`);
