@@ -12,6 +12,13 @@ export interface RateCaps {
 
 const MINUTE_MS = 60_000;
 
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: Clock = { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
 export class RateLimiter {
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
@@ -20,7 +27,7 @@ export class RateLimiter {
 
   constructor(
     readonly caps: RateCaps,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = REAL_CLOCK,
   ) {}
 
   async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -47,13 +54,13 @@ export class RateLimiter {
     if (limit === undefined) return;
     for (;;) {
       signal?.throwIfAborted();
-      const now = this.now();
+      const now = this.clock.now();
       while (this.started.length > 0 && this.started[0]! <= now - MINUTE_MS) this.started.shift();
       if (this.started.length < limit) {
         this.started.push(now);
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, this.started[0]! + MINUTE_MS - now));
+      await this.clock.sleep(this.started[0]! + MINUTE_MS - now);
     }
   }
 }

@@ -169,6 +169,29 @@ describe('SqliteStore', () => {
     });
   });
 
+  it('adds model usage up per stage and model, every response counted, and keeps it per run', async () => {
+    const usage = { calls: 1, inputTokens: 100, outputTokens: 10, cacheReadTokens: 50, cacheWriteTokens: 0 };
+    await store.addLlmUsage('r1', { stage: 'judge', model: 'claude-haiku-4-5', ...usage });
+    await store.addLlmUsage('r1', { stage: 'judge', model: 'claude-haiku-4-5', ...usage, cacheWriteTokens: 7 });
+    await store.addLlmUsage('r1', { stage: 'explore', model: 'claude-sonnet-4-6', ...usage });
+    await store.addLlmUsage('r2', { stage: 'judge', model: 'claude-haiku-4-5', ...usage });
+    expect(await store.listLlmUsage('r1')).toEqual([
+      { stage: 'explore', model: 'claude-sonnet-4-6', calls: 1, inputTokens: 100, outputTokens: 10, cacheReadTokens: 50, cacheWriteTokens: 0 },
+      { stage: 'judge', model: 'claude-haiku-4-5', calls: 2, inputTokens: 200, outputTokens: 20, cacheReadTokens: 100, cacheWriteTokens: 7 },
+    ]);
+    expect(await store.listLlmUsage('r2')).toHaveLength(1);
+  });
+
+  it('keeps the latest rejection of each (stage, subject)', async () => {
+    await store.recordLlmRejection('r1', { stage: 'synthesize', subject: 'sub-dag-0/proposal-1', reason: 'no step 9', detail: { step: 9 } });
+    await store.recordLlmRejection('r1', { stage: 'synthesize', subject: 'sub-dag-0/proposal-1', reason: 'no step 8', detail: { step: 8 } });
+    await store.recordLlmRejection('r1', { stage: 'judge', subject: 'batch-0/P3/0', reason: 'unknown pair', detail: null });
+    expect(await store.listLlmRejections('r1')).toEqual([
+      { stage: 'judge', subject: 'batch-0/P3/0', reason: 'unknown pair', detail: null },
+      { stage: 'synthesize', subject: 'sub-dag-0/proposal-1', reason: 'no step 8', detail: { step: 8 } },
+    ]);
+  });
+
   it('closes more than once without failing', async () => {
     await store.close();
     await expect(store.close()).resolves.toBeUndefined();
