@@ -63,14 +63,23 @@ function anthropicScript(agent: ReturnType<typeof scriptedAgent>): (request: Rec
   return (request) => {
     const body = request.body as Json;
     const messages = body.messages as Json[];
-    const first = messages[0]!.content;
-    const instruction = typeof first === 'string' ? first : (first as Json[]).map((b) => String(b.text ?? '')).join('');
-    const { next, usage, toolIndex } = agent.turn(instruction, (messages.length - 1) / 2, messages.length === 1);
+    const { next, usage, toolIndex } = agent.turn(instructionOf(request), (messages.length - 1) / 2, messages.length === 1);
     const options = { usage: { input_tokens: usage.input, output_tokens: usage.output } };
     if ('answer' in next) return anthropicText(next.answer, options);
     const name = String((body.tools as Json[])[toolIndex]!.name);
     return anthropicToolUse([{ name, input: next.call.arguments }], options);
   };
+}
+
+/** The first user turn of a Messages API request. */
+function instructionOf(request: RecordedRequest): string {
+  const first = ((request.body as Json).messages as Json[])[0]!.content;
+  return typeof first === 'string' ? first : (first as Json[]).map((b) => String(b.text ?? '')).join('');
+}
+
+/** Whether a Messages API request opens a conversation on `task`. */
+function opens(request: RecordedRequest, task: Task): boolean {
+  return ((request.body as Json).messages as Json[]).length === 1 && instructionOf(request).startsWith(`${task.instruction}\n\n`);
 }
 
 /** The chat-completions side: a system message, the instruction, then per step an assistant and a tool message. */
@@ -197,28 +206,30 @@ describe('replayTasks with an LLM agent', () => {
     expect(llm!.llm!.usage.unpricedModels).toEqual([]);
   });
 
-  it('survives a 429 with retry-after: Temporal retries the batch after the wait and the score completes', async () => {
+  it('survives a 429 with retry-after: Temporal retries the batch after the wait, from the task it had reached', async () => {
     const agent = scriptedAgent(tasks, () => true);
     const answer = anthropicScript(agent);
     let limited = 0;
     fake = await startFakeAnthropic({
       apiKey: KEY,
-      // The third request of the replay is rate limited, mid-conversation.
-      script: (request, index) => (index === 2 ? (limited++, anthropicRateLimited('1')) : answer(request)),
+      // The first batch's second task is rate limited as it starts; its first task is done by then.
+      script: (request) => (limited === 0 && opens(request, tasks[1]!) ? (limited++, anthropicRateLimited('1')) : answer(request)),
     });
     const before = await storedAgentUsage(worker().store, runId);
+    const started = Date.now();
     const handle = await replay({ policies: ['llm-agent'], llm: { provider: 'anthropic', baseURL: fake.baseURL, apiKeyEnv: 'FIREFLY_REPLAY_KEY' } });
     const [llm] = (await handle.result()) as PolicyScore[];
     expect(limited).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
     expect(llm).toMatchObject({ tasks: tasks.length, samples: 1, passed: tasks.length, passAt1: 1, passAtK: 1 });
 
     const attempts = ((await handle.fetchHistory()).events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0);
     expect(Math.max(...attempts)).toBe(2);
-    // The store counts every billed call, the retried attempt's included; the score only the counted attempts.
+    // The retry resumed at the limited task: no task's conversation was had twice, no token paid twice.
+    expect([...agent.opened.values()]).toEqual(tasks.map(() => 1));
     const after = await storedAgentUsage(worker().store, runId);
     expect(after.calls - before.calls).toBe(agent.reported.calls);
-    expect(llm!.llm!.usage.total.calls).toBeLessThanOrEqual(agent.reported.calls);
-    expect(llm!.llm!.usage.total.calls).toBe(tasks.reduce((n, t) => n + t.trajectory.length + 1, 0));
+    expect(llm!.llm!.usage.total).toMatchObject(agent.reported);
   });
 
   it('fails at once on a refused key (401), naming the variable that holds it', async () => {
