@@ -62,6 +62,8 @@ describe('a run driven by Claude (a local Messages API server)', () => {
     await expectEveryStepOnce(worker().store, summary.runId);
     const calls = (await worker().store.listCalls(summary.runId)).filter((c) => c.subDagIndex >= 0 && c.phase === 'explore');
     expect(calls.every((c) => c.planner === 'anthropic:claude-sonnet-4-6')).toBe(true);
+    // The model carried outputs into later inputs, and the recording says where each came from.
+    expect(calls.some((c) => c.links.length > 0)).toBe(true);
     const verdicts = await worker().store.listVerdicts(summary.runId);
     expect(verdicts.filter((v) => v.check === 'llm-judge' && v.passed).length).toBe(summary.tasks.verified);
 
