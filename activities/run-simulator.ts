@@ -1,9 +1,38 @@
+import { LlmResponseGenerator } from '../src/llm/stages/llm-response-generator.js';
 import { SimulatorCache } from '../src/simulator/cache.js';
+import { canonicalArguments } from '../src/simulator/canonical.js';
 import { simulatorInputFromStore } from '../src/simulator/from-store.js';
+import type { GeneratedAnswerMemo } from '../src/simulator/generation.js';
 import { Simulator } from '../src/simulator/simulator.js';
 import type { ActivityDeps } from './deps.js';
+import { runLlmOf } from './run-llm.js';
+
+export interface SimulatorOfOptions {
+  /**
+   * Answer calls no recording is close to with the run's `simulate` model (provenance generated).
+   * For replay only: verification proves that the recording alone replays, so it never asks. An
+   * offline run has no model, and its simulator answers such calls `none` as without this option.
+   */
+  generate?: boolean;
+  /** Where generated answers are remembered (default: in memory, for this simulator's lifetime). */
+  memo?: GeneratedAnswerMemo;
+  /** Aborts model requests, e.g. the activity's cancellation signal. */
+  signal?: AbortSignal;
+}
 
 /** A simulator over everything the run recorded, the probe episode included. */
-export async function simulatorOf(deps: ActivityDeps, runId: string): Promise<Simulator> {
-  return new Simulator(SimulatorCache.fromRecording(await simulatorInputFromStore(deps.store, runId)));
+export async function simulatorOf(deps: ActivityDeps, runId: string, options: SimulatorOfOptions = {}): Promise<Simulator> {
+  const cache = SimulatorCache.fromRecording(await simulatorInputFromStore(deps.store, runId));
+  if (!options.generate) return new Simulator(cache);
+  const run = await deps.store.getRun(runId);
+  const llm = run && runLlmOf(deps, run);
+  if (!llm) return new Simulator(cache);
+  const generator = new LlmResponseGenerator({
+    client: llm.client('simulate'),
+    // Unusable output is kept with the run's other rejections, for a person to read.
+    onReject: (request, reason, raw) =>
+      llm.reject('simulate', `${request.tool.name}(${canonicalArguments(request.arguments)}) in state "${request.state}"`, reason, raw),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  return new Simulator(cache, { generator, ...(options.memo === undefined ? {} : { memo: options.memo }) });
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env -S node --import tsx
+import { LlmConfigError } from '../llm/config.js';
 import { SimulatorCacheError } from '../simulator/errors.js';
 import { runSimulate } from './simulate.js';
 import { parseSimulateOptions, SIMULATE_USAGE } from './simulate-options.js';
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).then(
   () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
-    const known = error instanceof UsageError || error instanceof SimulatorCacheError;
+    const known = error instanceof UsageError || error instanceof SimulatorCacheError || error instanceof LlmConfigError;
     process.stderr.write(`firefly: ${known ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },

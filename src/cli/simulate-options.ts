@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { LlmConfigError, resolveLlmConfig, type OnlineLlmConfig } from '../llm/config.js';
 import { isLoopbackHost, MIN_TOKEN_LENGTH, TOKEN_ENV, tokenProblem } from '../simulator/http-access.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../simulator/jsonrpc-check.js';
 import { DEFAULT_RETRIEVAL_THRESHOLD } from '../simulator/simulator.js';
@@ -14,6 +16,8 @@ export interface SimulateOptions {
   token?: string;
   /** The largest HTTP request body or stdio line, in bytes. */
   maxMessageBytes: number;
+  /** --generate: the model that answers misses (its `simulate` stage), generated answers stored in the cache file. */
+  generate?: OnlineLlmConfig;
 }
 
 /** Bounds of --max-message-bytes: an initialize request fits in 1 KiB; 256 MiB is far past any recorded call. */
@@ -21,6 +25,7 @@ const MIN_MESSAGE_BYTES = 1024;
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 export const SIMULATE_USAGE = `usage: firefly simulate --dataset DIR [--http [--port N] [--host H] [--token T]] [--threshold X] [--max-message-bytes N]
+                        [--generate [--llm JSON|FILE]]
 
 Serves a dataset's simulator (DIR/simulator.sqlite) as an MCP server: over stdio by default,
 or over streamable HTTP with --http (127.0.0.1, a free port unless --port is given).
@@ -35,16 +40,28 @@ or over streamable HTTP with --http (127.0.0.1, a free port unless --port is giv
   --threshold X    least argument similarity for a retrieved answer, 0..1 (default ${DEFAULT_RETRIEVAL_THRESHOLD})
   --max-message-bytes N
                    largest HTTP request body (larger: 413) or stdio line (larger: a JSON-RPC
-                   error), in bytes (default ${DEFAULT_MAX_MESSAGE_BYTES}, 1 MiB)`;
+                   error), in bytes (default ${DEFAULT_MAX_MESSAGE_BYTES}, 1 MiB)
+  --generate       answer a call no recording is close to with a model's answer based on the
+                   nearest recordings (provenance generated), instead of a no-data error; each
+                   is stored in the cache file (which must be writable) and given again for the
+                   same call in the same state, by this process and any later one
+  --llm JSON|FILE  the model for --generate, as a run's llm setting: JSON text or a file holding
+                   it, e.g. '{"provider":"anthropic"}' (key from \$ANTHROPIC_API_KEY; the stage
+                   "simulate" picks the model) or '{"provider":"openai-compatible",
+                   "baseURL":"http://127.0.0.1:8000/v1","model":"qwen3:8b"}'
+                   (default: Anthropic when \$ANTHROPIC_API_KEY is set)`;
 
-const FLAGS = ['--dataset', '--http', '--port', '--host', '--token', '--threshold', '--max-message-bytes'];
+const FLAGS = ['--dataset', '--http', '--port', '--host', '--token', '--threshold', '--max-message-bytes', '--generate', '--llm'];
 
 /**
  * Parses `simulate`'s flags; every problem is a UsageError that names the flag and the fix.
  * `env` supplies FIREFLY_SIMULATOR_TOKEN when --token is not given.
  */
 export function parseSimulateOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): SimulateOptions {
-  let values: { dataset?: string; http?: boolean; port?: string; host?: string; token?: string; threshold?: string; 'max-message-bytes'?: string };
+  let values: {
+    dataset?: string; http?: boolean; port?: string; host?: string; token?: string; threshold?: string; 'max-message-bytes'?: string;
+    generate?: boolean; llm?: string;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -56,6 +73,8 @@ export function parseSimulateOptions(argv: string[], env: NodeJS.ProcessEnv = pr
         token: { type: 'string' },
         threshold: { type: 'string' },
         'max-message-bytes': { type: 'string' },
+        generate: { type: 'boolean' },
+        llm: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -79,6 +98,8 @@ export function parseSimulateOptions(argv: string[], env: NodeJS.ProcessEnv = pr
         `or bind this machine only with --host 127.0.0.1`,
     );
   }
+  if (values.llm !== undefined && values.generate !== true) throw new UsageError('--llm applies to --generate only: add --generate, or remove --llm');
+  const generate = values.generate === true ? parseGenerate(values.llm, env) : undefined;
   return {
     dataset: values.dataset,
     transport: http ? 'http' : 'stdio',
@@ -87,7 +108,43 @@ export function parseSimulateOptions(argv: string[], env: NodeJS.ProcessEnv = pr
     threshold: values.threshold === undefined ? DEFAULT_RETRIEVAL_THRESHOLD : parseThreshold(values.threshold),
     ...(token === undefined ? {} : { token }),
     maxMessageBytes: values['max-message-bytes'] === undefined ? DEFAULT_MAX_MESSAGE_BYTES : parseMessageBytes(values['max-message-bytes']),
+    ...(generate === undefined ? {} : { generate }),
   };
+}
+
+/** --llm as JSON text (it starts with `{`) or a file holding it, resolved as a run's llm setting is; it must name a model. */
+function parseGenerate(llm: string | undefined, env: NodeJS.ProcessEnv): OnlineLlmConfig {
+  let input: unknown;
+  if (llm !== undefined) {
+    const inline = llm.trimStart().startsWith('{');
+    let text = llm;
+    if (!inline) {
+      try {
+        text = readFileSync(llm, 'utf8');
+      } catch (error) {
+        throw new UsageError(`--llm ${llm} is neither JSON (it does not start with {) nor a readable file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}): give the settings as JSON, e.g. '{"provider":"anthropic"}', or the path of a file holding them`);
+      }
+    }
+    try {
+      input = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`--llm ${inline ? 'JSON' : `file ${llm}`} does not parse (${(error as Error).message}): write it as JSON, e.g. '{"provider":"anthropic"}'`);
+    }
+  }
+  let config;
+  try {
+    config = resolveLlmConfig(input, env);
+  } catch (error) {
+    if (error instanceof LlmConfigError) throw new UsageError(`--llm: ${error.message}`);
+    throw error;
+  }
+  if (config.provider === 'offline') {
+    throw new UsageError(
+      `--generate needs a model, and ${llm === undefined ? 'without --llm the default is Anthropic, but ANTHROPIC_API_KEY is not set' : '--llm says provider offline'}: ` +
+        `set ANTHROPIC_API_KEY, or give --llm '{"provider":"openai-compatible","baseURL":"http://127.0.0.1:8000/v1","model":"…"}'`,
+    );
+  }
+  return config;
 }
 
 /** --token wins over the environment; an empty environment variable counts as unset. */

@@ -1,10 +1,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { OnlineLlmConfig } from '../llm/config.js';
+import { createLlmClient } from '../llm/create-client.js';
+import { LlmResponseGenerator } from '../llm/stages/llm-response-generator.js';
 import { readSimulatorCache } from '../simulator/cache-file.js';
 import { SIMULATOR_CACHE_FILE } from '../simulator/cache-tables.js';
+import { CacheFileGeneratedMemo } from '../simulator/generated-memo-file.js';
+import type { ResponseGenerator } from '../simulator/generation.js';
 import { serveHttp } from '../simulator/serve-http.js';
 import { serveStdio } from '../simulator/serve-stdio.js';
-import { Simulator } from '../simulator/simulator.js';
+import { Simulator, type SimulatorOptions } from '../simulator/simulator.js';
 import type { SimulateOptions } from './simulate-options.js';
 import { UsageError } from './usage-error.js';
 
@@ -30,9 +35,55 @@ export async function runSimulate(options: SimulateOptions): Promise<void> {
   const file = cachePath(options.dataset);
   const started = performance.now();
   const cache = readSimulatorCache(file);
-  const simulator = new Simulator(cache, { retrievalThreshold: options.threshold });
-  const what = `${cache.tools.length} tools of "${cache.server}", ${cache.entries.length} recorded calls`;
-  log(`loaded ${what} from ${file} in ${Math.round(performance.now() - started)} ms`);
+  const generation = options.generate ? generationOf(options.generate, file) : undefined;
+  try {
+    const simulator = new Simulator(cache, { retrievalThreshold: options.threshold, ...generation?.options });
+    const what = `${cache.tools.length} tools of "${cache.server}", ${cache.entries.length} recorded calls`;
+    log(`loaded ${what} from ${file} in ${Math.round(performance.now() - started)} ms`);
+    if (generation) log(generation.describe());
+    await serve(simulator, options);
+  } finally {
+    if (generation) {
+      log(generation.summary());
+      generation.close();
+    }
+  }
+}
+
+/**
+ * --generate: the model of the `simulate` stage answers misses, and the cache file's `generated`
+ * table remembers its answers (for this process and any later one serving the file).
+ */
+function generationOf(config: OnlineLlmConfig, file: string) {
+  const memo = CacheFileGeneratedMemo.open(file);
+  const model = new LlmResponseGenerator({
+    client: createLlmClient(config, 'simulate')!,
+    onReject: (request, reason) => void log(`no answer generated for ${request.tool.name}: ${reason}`),
+  });
+  let generated = 0;
+  const generator: ResponseGenerator = {
+    async generate(request) {
+      const outcome = await model.generate(request);
+      if (outcome.ok) {
+        generated += 1;
+        log(`generated an answer for ${request.tool.name} with ${outcome.model} from ${request.examples.length} recording(s)${outcome.isError ? ' (an error result)' : ''}`);
+      }
+      return outcome;
+    },
+  };
+  const options: SimulatorOptions = { generator, memo };
+  return {
+    options,
+    describe: () => `generating answers for misses with ${config.provider} model ${model.name}; ${memo.count()} generated answer(s) already stored in the cache file`,
+    summary: () => {
+      const total = model.ledger.total();
+      return `generated ${generated} new answer(s) in ${total.calls} model request(s), ${total.inputTokens + total.cacheReadTokens + total.cacheWriteTokens} input and ${total.outputTokens} output tokens`;
+    },
+    close: () => memo.close(),
+  };
+}
+
+async function serve(simulator: Simulator, options: SimulateOptions): Promise<void> {
   if (options.transport === 'stdio') {
     log(`serving over stdio (lines up to ${options.maxMessageBytes} bytes)`);
     await serveStdio(simulator, log, { maxMessageBytes: options.maxMessageBytes });
