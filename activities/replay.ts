@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Provenance, Task } from '../src/domain.js';
 import type { OnlineLlmConfig } from '../src/llm/config.js';
-import { priceTableOf } from '../src/llm/config.js';
+import { LlmConfigError, priceTableOf } from '../src/llm/config.js';
 import { createLlmClient } from '../src/llm/create-client.js';
 import { LlmAgentPolicy } from '../src/llm/stages/llm-agent-policy.js';
 import { UsageLedger, type LedgerSnapshot } from '../src/llm/usage-ledger.js';
@@ -87,7 +87,8 @@ async function llmAgentBatch(deps: ActivityDeps, input: ReplayBatchInput): Promi
   const run = await deps.store.getRun(input.runId);
   if (run === undefined) throw ApplicationFailure.nonRetryable(`run ${input.runId} is not in the store`, failureTypes.invalidInput);
   const batch = (await verifiedTasks(deps, input.runId)).slice(input.offset, input.offset + input.limit);
-  const simulator = await simulatorOf(deps, input.runId);
+  // Calls no recording is close to are answered by the run's simulate model, when the run has one.
+  const simulator = await simulatorOf(deps, input.runId, { generate: true, signal: context.cancellationSignal });
   const prices = priceTableOf(llm);
 
   const resumed = context.info.heartbeatDetails as LlmBatchCheckpoint | undefined;
@@ -147,9 +148,19 @@ export function resolveReplayLlmActivity(deps: ActivityDeps) {
     return withFailureMapping(async () => {
       const run = await deps.store.getRun(input.runId);
       if (run === undefined) throw ApplicationFailure.nonRetryable(`run ${input.runId} is not in the store`, failureTypes.invalidInput);
-      const config = replayLlmConfig(input.llm, { runId: run.runId, llm: storedLlmConfig(run) }, deps.env);
+      const stored = storedLlmConfig(run);
+      const config = replayLlmConfig(input.llm, { runId: run.runId, llm: stored }, deps.env);
       // Makes no request: refuses here, not in every batch, a key this worker does not have.
       createLlmClient(config, 'agent', deps.env);
+      // The run's own simulate model answers the simulator's misses in llm-agent batches: its key too.
+      if (stored.provider !== 'offline') {
+        try {
+          createLlmClient(stored, 'simulate', deps.env);
+        } catch (error) {
+          if (!(error instanceof LlmConfigError)) throw error;
+          throw new LlmConfigError(error.field, `(the run's simulate model, which answers the simulator's misses) ${error.message.slice(error.field.length + 2)}`);
+        }
+      }
       return { provider: config.provider, model: config.models.agent, config };
     });
   };
