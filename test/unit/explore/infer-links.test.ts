@@ -70,8 +70,8 @@ describe('inferLinks', () => {
   });
 
   it('never links a redaction marker', () => {
-    const output = { apiKey: '[REDACTED:keyed-token]', user: 'grace', note: 'key [REDACTED] issued' };
-    expect(inferLinks({ key: '[REDACTED:keyed-token]', note: 'key [REDACTED] issued', user: 'grace' }, [call(2, output)])).toEqual([
+    const output = { apiKey: '[REDACTED:keyed-token]', user: 'grace', note: 'key [REDACTED] granted' };
+    expect(inferLinks({ key: '[REDACTED:keyed-token]', note: 'key [REDACTED] granted', user: 'grace' }, [call(2, output)])).toEqual([
       { argument: 'user', fromStep: 2, outputPath: 'user', value: 'grace' },
     ]);
   });
