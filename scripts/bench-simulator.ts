@@ -3,7 +3,8 @@
  * 100,000 recorded calls (six tools of an item tracker, stateful episodes: writes between reads),
  * writes it as a cache file, loads it back, and prints JSON figures: build, write and load time,
  * file size, exact-hit latency in process and over MCP stdio (a real `firefly simulate` process
- * answering sequential calls from the SDK client), miss (retrieval) latency, and memory.
+ * answering sequential calls from the SDK client), miss (retrieval) latency, the simulator's own
+ * cost of generated answers (a stand-in generator, then memo hits), and memory.
  * BENCH_SIM_CALLS and BENCH_SIM_MCP_CALLS change the load.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { SimulatorCache, type SimulatorCacheInput } from '../src/simulator/cache
 import type { CacheEntry } from '../src/simulator/cache-entry.js';
 import { readSimulatorCache, writeSimulatorCache } from '../src/simulator/cache-file.js';
 import { SIMULATOR_CACHE_FILE } from '../src/simulator/cache-tables.js';
+import type { ResponseGenerator } from '../src/simulator/generation.js';
 import { Simulator } from '../src/simulator/simulator.js';
 import { INITIAL_STATE } from '../src/simulator/state.js';
 
@@ -153,6 +155,38 @@ async function main() {
       missSamples.push(performance.now() - started);
       missProvenance[answer.provenance] = (missProvenance[answer.provenance] ?? 0) + 1;
     }
+    // Generated answers, with a stand-in generator (the nearest example's result, no model) so that
+    // the figures are the simulator's own cost: ranking the examples, then the in-memory memo.
+    // Threshold 1: every miss goes to the generator. Exact hits with a generator configured stay on the fast path.
+    const standIn: ResponseGenerator = {
+      generate: async (request) => ({ ok: true, result: request.examples[0]!.result as JsonObject, isError: request.examples[0]!.isError, model: 'bench-stand-in' }),
+    };
+    const generating = new Simulator(cache, { generator: standIn, retrievalThreshold: 1 });
+    const generatedSamples: number[] = [];
+    const memoSamples: number[] = [];
+    const generatedProvenance: Record<string, number> = {};
+    const asked = Array.from({ length: MISSES }, (_, i) => {
+      const entry = pick(random, editable)!;
+      return { entry, args: miss(entry, i) };
+    });
+    for (const samples of [generatedSamples, memoSamples]) {
+      for (const { entry, args } of asked) {
+        const started = performance.now();
+        const answer = await generating.startEpisode({ state: entry.state }).call(entry.tool, args);
+        samples.push(performance.now() - started);
+        if (samples === generatedSamples) generatedProvenance[answer.provenance] = (generatedProvenance[answer.provenance] ?? 0) + 1;
+      }
+    }
+    const exactWithGenerator: number[] = [];
+    for (const episode of [...episodes.values()].slice(0, IN_PROCESS_EPISODES / 10)) {
+      const replay = generating.startEpisode({ state: INITIAL_STATE });
+      for (const entry of episode) {
+        const args = entry.args;
+        const started = performance.now();
+        await replay.call(entry.tool, args);
+        exactWithGenerator.push(performance.now() - started);
+      }
+    }
     const inProcessRssMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
 
     // Over MCP stdio: a real `firefly simulate` process; read-only calls recorded in the post-setup
@@ -195,6 +229,13 @@ async function main() {
       fileBytes: statSync(file).size,
       inProcess: { exactHits: exactSamples.length, notExact, latencyMicros: percentiles(exactSamples), rssMb: inProcessRssMb },
       retrievalMiss: { calls: MISSES, provenance: missProvenance, latencyMicros: percentiles(missSamples), firstMissPerToolMs: firstMissMs },
+      generatedMiss: {
+        calls: MISSES,
+        provenance: generatedProvenance,
+        standInGeneratorLatencyMicros: percentiles(generatedSamples),
+        memoHitLatencyMicros: percentiles(memoSamples),
+        exactHitWithGeneratorLatencyMicros: percentiles(exactWithGenerator),
+      },
       mcpStdio: {
         exactHits: mcpSamples.length,
         notExact: mcpNotExact,

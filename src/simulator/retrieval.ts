@@ -70,18 +70,25 @@ export class NearestRecording {
    * ties between sets broken) as find() chooses, so the first is the recording find() returns.
    */
   nearest(tool: string, args: JsonValue, position: EpisodePosition, limit: number): Nearest[] {
+    if (limit < 1) return [];
     const leaves = argumentLeaves(args);
-    const ranked = this.groupsOf(tool).map((group, order) => {
-      let entry = group.entries[0]!;
-      let rank = -Infinity;
-      for (const candidate of group.entries) {
-        const r = this.stateRank(candidate.state, position);
-        if (r > rank) [entry, rank] = [candidate, r];
-      }
-      return { entry, rank, order, similarity: leavesSimilarity(leaves, group.leaves) };
-    });
+    const scored = this.groupsOf(tool).map((group, order) => ({ group, order, similarity: leavesSimilarity(leaves, group.leaves) }));
+    scored.sort((a, b) => b.similarity - a.similarity || a.order - b.order);
+    // Only the sets that can make the cut (the first `limit`, and any tied with the last of them) need their states ranked.
+    const floor = (scored[Math.min(limit, scored.length) - 1]?.similarity ?? 0) - EPSILON;
+    const ranked = scored
+      .filter((candidate) => candidate.similarity > floor)
+      .map(({ group, order, similarity }) => {
+        let entry = group.entries[0]!;
+        let rank = -Infinity;
+        for (const candidate of group.entries) {
+          const r = this.stateRank(candidate.state, position);
+          if (r > rank) [entry, rank] = [candidate, r];
+        }
+        return { entry, rank, order, similarity };
+      });
     ranked.sort((a, b) => (Math.abs(a.similarity - b.similarity) > EPSILON ? b.similarity - a.similarity : b.rank - a.rank || a.order - b.order));
-    return ranked.slice(0, Math.max(0, limit)).map(({ entry, similarity }) => ({ entry, similarity }));
+    return ranked.slice(0, limit).map(({ entry, similarity }) => ({ entry, similarity }));
   }
 
   /** Infinity for the current state; otherwise the depth of the deepest state both histories share (-1 for none). */
