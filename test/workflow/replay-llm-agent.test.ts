@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityDeps } from '../../activities/deps.js';
 import { verifiedTasks } from '../../activities/verified-tasks.js';
 import { PROJECT_ROOT } from '../../src/config.js';
-import type { Task } from '../../src/domain.js';
+import type { JsonValue, Task } from '../../src/domain.js';
 import { passAtK } from '../../src/llm/stages/pass-at-k.js';
 import { UsageLedger } from '../../src/llm/usage-ledger.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
@@ -13,9 +13,10 @@ import { anthropicRateLimited, anthropicText, anthropicToolUse } from '../helper
 import { startFakeAnthropic } from '../helpers/fake-llm/anthropic-server.js';
 import type { FakeLlmServer } from '../helpers/fake-llm/fake-server.js';
 import { chatText, chatToolCalls } from '../helpers/fake-llm/openai-replies.js';
+import { pipelineModel } from '../helpers/fake-llm/pipeline-model.js';
 import { startFakeOpenAi } from '../helpers/fake-llm/openai-server.js';
 import type { RecordedRequest } from '../helpers/fake-llm/recording-server.js';
-import type { ScriptStep } from '../helpers/fake-llm/script.js';
+import type { Script, ScriptStep } from '../helpers/fake-llm/script.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 
 const KEY = 'sk-ant-replay-test-key';
@@ -243,6 +244,30 @@ describe('replayTasks with an LLM agent', () => {
     const attempts = ((await handle.fetchHistory()).events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0);
     expect(Math.max(...attempts)).toBe(1);
     expect(fake.scripted).toHaveLength(0);
+  });
+
+  it("evaluates the run's own agent model when no llm is given", async () => {
+    // A run driven by a model (the scripted pipeline), whose server then plays the agent.
+    const example = await readRunInput(resolve(PROJECT_ROOT, 'examples/memory.json'));
+    const pipeline = pipelineModel({ hints: (example.server as { argumentHints: Record<string, JsonValue[]> }).argumentHints });
+    const runScript = pipeline.script as Extract<Script, (...args: never[]) => unknown>;
+    let agent: ReturnType<typeof scriptedAgent> | undefined;
+    fake = await startFakeAnthropic({ apiKey: KEY, script: (request, index) => (agent ? anthropicScript(agent)(request) : runScript(request, index)) });
+    const llmRunId = uniqueId('replay-llm-online-run');
+    const run = await startRun(client(), config, llmRunId, { ...example, subDagCount: 3, llm: { provider: 'anthropic', baseURL: fake.baseURL, apiKeyEnv: 'FIREFLY_REPLAY_KEY' } });
+    expect(((await run.result()) as RunSummary).llm.models).toMatchObject({ provider: 'anthropic', models: { agent: 'claude-haiku-4-5' } });
+    const own = await verifiedTasks({ store: worker().store } as ActivityDeps, llmRunId);
+    expect(own.length).toBeGreaterThan(0);
+
+    agent = scriptedAgent(own, (task) => task % 2 === 0);
+    const requestsBefore = fake.scripted.length;
+    const [llm] = (await (
+      await client().workflow.start('replayTasks', { taskQueue: config.taskQueue, workflowId: uniqueId('replay-llm-own'), args: [{ runId: llmRunId, policies: ['llm-agent'] }] })
+    ).result()) as PolicyScore[];
+    expect(llm).toMatchObject({ tasks: own.length, samples: 1, passed: own.filter((_, i) => i % 2 === 0).length, llm: { provider: 'anthropic', model: 'claude-haiku-4-5' } });
+    const asked = fake.scripted.slice(requestsBefore).map((r) => (r.body as Json).model);
+    expect(new Set(asked)).toEqual(new Set(['claude-haiku-4-5']));
+    expect(llm!.llm!.usage.total).toMatchObject(agent.reported);
   });
 
   it('runs the free policies only when none are named, each once per task', async () => {
