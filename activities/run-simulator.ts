@@ -14,7 +14,7 @@ export interface SimulatorOfOptions {
    * offline run has no model, and its simulator answers such calls `none` as without this option.
    */
   generate?: boolean;
-  /** Where generated answers are remembered (default: in memory, for this simulator's lifetime). */
+  /** Where generated answers are remembered (default: the run's store, so every batch and retry agrees). */
   memo?: GeneratedAnswerMemo;
   /** Aborts model requests, e.g. the activity's cancellation signal. */
   signal?: AbortSignal;
@@ -34,5 +34,13 @@ export async function simulatorOf(deps: ActivityDeps, runId: string, options: Si
       llm.reject('simulate', `${request.tool.name}(${canonicalArguments(request.arguments)}) in state "${request.state}"`, reason, raw),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  return new Simulator(cache, { generator, ...(options.memo === undefined ? {} : { memo: options.memo }) });
+  return new Simulator(cache, { generator, memo: options.memo ?? storeMemo(deps, runId) });
+}
+
+/** The run's generated answers in the store: a call answered once is answered the same in every later replay. */
+function storeMemo(deps: ActivityDeps, runId: string): GeneratedAnswerMemo {
+  return {
+    get: (key) => deps.store.getGeneratedAnswer(runId, key),
+    put: (key, answer) => deps.store.putGeneratedAnswer(runId, key, answer),
+  };
 }

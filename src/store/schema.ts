@@ -98,6 +98,14 @@ CREATE TABLE IF NOT EXISTS llm_usage (
   cache_write_tokens INTEGER NOT NULL,
   PRIMARY KEY (run_id, stage, model)
 );
+CREATE TABLE IF NOT EXISTS simulator_generated (
+  run_id TEXT NOT NULL,
+  tool TEXT NOT NULL,
+  arguments_canonical TEXT NOT NULL,
+  state_key TEXT NOT NULL,
+  answer_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, tool, arguments_canonical, state_key)
+);
 CREATE TABLE IF NOT EXISTS llm_rejections (
   run_id TEXT NOT NULL,
   stage TEXT NOT NULL,

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DiscoveredTool, RecordedCall, SubDag, Task, ToolEdge, ToolProfile, Verdict } from '../domain.js';
 import { SCHEMA } from './schema.js';
+import type { GeneratedAnswer, GenerationKey } from '../simulator/generation.js';
 import type { EpisodeRecord, LlmRejection, LlmUsageRecord, RunRecord, Store } from './store.js';
 
 const json = (value: unknown): string => JSON.stringify(value);
@@ -217,6 +218,20 @@ export class SqliteStore implements Store {
       .prepare('SELECT stage, subject, reason, detail_json FROM llm_rejections WHERE run_id = ? ORDER BY stage, subject')
       .all(runId) as Array<{ stage: string; subject: string; reason: string; detail_json: string }>;
     return rows.map((r) => ({ stage: r.stage, subject: r.subject, reason: r.reason, detail: parse(r.detail_json) }));
+  }
+
+  async getGeneratedAnswer(runId: string, key: GenerationKey): Promise<GeneratedAnswer | undefined> {
+    const row = this.db
+      .prepare('SELECT answer_json FROM simulator_generated WHERE run_id = ? AND tool = ? AND arguments_canonical = ? AND state_key = ?')
+      .get(runId, key.tool, key.canonical, key.state) as { answer_json: string } | undefined;
+    return row && parse(row.answer_json);
+  }
+
+  async putGeneratedAnswer(runId: string, key: GenerationKey, answer: GeneratedAnswer): Promise<GeneratedAnswer> {
+    this.db
+      .prepare('INSERT OR IGNORE INTO simulator_generated (run_id, tool, arguments_canonical, state_key, answer_json) VALUES (?, ?, ?, ?, ?)')
+      .run(runId, key.tool, key.canonical, key.state, json(answer));
+    return (await this.getGeneratedAnswer(runId, key))!;
   }
 
   async close(): Promise<void> {

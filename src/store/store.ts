@@ -1,4 +1,5 @@
 import type { LlmUsage } from '../llm/types.js';
+import type { GeneratedAnswer, GenerationKey } from '../simulator/generation.js';
 import type { DiscoveredTool, JsonValue, RecordedCall, SubDag, Task, ToolEdge, ToolProfile, Verdict } from '../domain.js';
 
 /** One generation run: the workflow ID is its key, so a run started again under the same ID resumes. */
@@ -96,6 +97,13 @@ export interface Store {
   /** Keeps the latest rejection per (stage, subject): a retry that rejects again replaces it. */
   recordLlmRejection(runId: string, rejection: LlmRejection): Promise<void>;
   listLlmRejections(runId: string): Promise<LlmRejection[]>;
+
+  /**
+   * The simulator's generated answers for replay, per run and call (tool, canonical arguments,
+   * state): the first stored wins, and `putGeneratedAnswer` returns whichever is stored.
+   */
+  getGeneratedAnswer(runId: string, key: GenerationKey): Promise<GeneratedAnswer | undefined>;
+  putGeneratedAnswer(runId: string, key: GenerationKey, answer: GeneratedAnswer): Promise<GeneratedAnswer>;
 
   close(): Promise<void>;
 }

@@ -63,6 +63,10 @@ describe('simulatorOf: the run simulator activities use', () => {
     expect(answer).toMatchObject({ provenance: 'generated', result: SEARCH_ANSWER, generated: { model: 'claude-simulate-test' } });
     expect((fake.scripted[0]!.body as { model: string }).model).toBe('claude-simulate-test');
     expect(await store.listLlmUsage(run.runId)).toEqual([expect.objectContaining({ stage: 'simulate', model: 'claude-simulate-test', calls: 1 })]);
+    // Another batch (a new simulator) gets the same answer from the run's store, asking nothing.
+    const again = await (await simulatorOf(deps, run.runId, { generate: true })).startEpisode().call('search_nodes', MISSED_SEARCH);
+    expect(again).toMatchObject({ provenance: 'generated', result: SEARCH_ANSWER });
+    expect(fake.scripted).toHaveLength(1);
 
     const unusable = () => anthropicMessage([{ type: 'text', text: 'I cannot know that.' }], { stopReason: 'end_turn' });
     fake.enqueue(unusable(), unusable());
