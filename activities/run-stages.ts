@@ -12,46 +12,43 @@ import type { RunRecord } from '../src/store/store.js';
 import type { Synthesizer } from '../src/synthesize/synthesizer.js';
 import type { TaskJudge } from '../src/verify/verify-tasks.js';
 import type { ActivityDeps } from './deps.js';
-import { runLlmOf } from './run-llm.js';
+import { runLlmOf, type RunLlm } from './run-llm.js';
 
 // The stages' own ledgers are not the record: every client is metered into the store (run-llm.ts).
 
 export function edgeJudgeOf(deps: ActivityDeps, run: RunRecord): EdgeJudge {
   const llm = runLlmOf(deps, run);
   if (!llm) return deps.edgeJudge;
-  const pending: Promise<void>[] = [];
+  const rejections = rejectionLog(llm);
+  let count = 0;
   const judge = new LlmEdgeJudge({
     client: llm.client('judge'),
     ledger: new UsageLedger(),
-    onRejection: (r) => {
-      const subject = `batch-${r.batch}/${r.pair ?? r.kind}/${judge.rejections.length}`;
-      pending.push(llm.reject('judge', subject, r.reason, { ...r }));
-    },
+    onRejection: (r) => rejections.record('judge', `batch-${r.batch}/${r.pair ?? r.kind}/${count++}`, r.reason, { ...r }),
   });
-  return {
-    name: judge.name,
-    judge: async (pairs) => {
-      const edges = await judge.judge(pairs);
-      await Promise.all(pending);
-      return edges;
-    },
-  };
+  return { name: judge.name, judge: (pairs) => rejections.settled(judge.judge(pairs)) };
 }
 
 export function synthesizerOf(deps: ActivityDeps, run: RunRecord): Synthesizer {
   const llm = runLlmOf(deps, run);
   if (!llm) return deps.synthesizer;
-  const pending: Promise<void>[] = [];
+  const rejections = rejectionLog(llm);
   const synthesizer = new LlmSynthesizer({
     client: llm.client('synthesize'),
-    onReject: (r) => pending.push(llm.reject('synthesize', `sub-dag-${r.subDagIndex}/proposal-${r.index}`, r.reason, r.proposal)),
+    onReject: (r) => rejections.record('synthesize', `sub-dag-${r.subDagIndex}/proposal-${r.index}`, r.reason, r.proposal),
   });
+  return { name: synthesizer.name, synthesize: (episode) => rejections.settled(synthesizer.synthesize(episode)) };
+}
+
+/** Stages tell of rejections as they happen; their result waits until every one is stored. */
+function rejectionLog(llm: RunLlm) {
+  const pending: Promise<void>[] = [];
   return {
-    name: synthesizer.name,
-    synthesize: async (episode) => {
-      const tasks = await synthesizer.synthesize(episode);
+    record: (...rejection: Parameters<RunLlm['reject']>) => void pending.push(llm.reject(...rejection)),
+    settled: async <T>(result: Promise<T>): Promise<T> => {
+      const value = await result;
       await Promise.all(pending);
-      return tasks;
+      return value;
     },
   };
 }
