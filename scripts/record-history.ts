@@ -2,7 +2,9 @@
  * Records the history of a small generateServerDataset run into test/replay/histories/, for the
  * replay test: commit a new one whenever the workflow changes on purpose, and keep the old ones so
  * that runs started on older code still replay.
- *   npm run record-history -- [example] [name]
+ *   npm run record-history -- [example] [name] [--scripted-model]
+ * `--scripted-model` records a run driven by a model (a scripted Messages API server on this
+ * machine), so that the model-driven paths of the workflow are replayed too.
  */
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -12,20 +14,37 @@ import { resolve } from 'node:path';
 import { PROJECT_ROOT, runtimeConfig } from '../src/config.js';
 import { connectClient, readRunInput, startRun } from '../src/run-client.js';
 import { createFireflyWorker } from '../worker.js';
+import type { JsonValue } from '../src/domain.js';
+import { startFakeAnthropic } from '../test/helpers/fake-llm/anthropic-server.js';
+import { pipelineModel } from '../test/helpers/fake-llm/pipeline-model.js';
 
-const example = process.argv[2] ?? 'examples/memory.json';
-const name = process.argv[3] ?? 'generate-server-dataset';
+const scripted = process.argv.includes('--scripted-model');
+const [example = 'examples/memory.json', name = scripted ? 'generate-server-dataset-llm' : 'generate-server-dataset'] = process.argv
+  .slice(2)
+  .filter((arg) => arg !== '--scripted-model');
+const KEY_ENV = 'FIREFLY_RECORD_ANTHROPIC_KEY';
 // The file is named after the workflow ID: replaying needs the ID the history was recorded under.
 const workflowId = `${name}-${Date.now()}`;
 const config = { ...runtimeConfig(), taskQueue: `record-history-${Date.now()}` };
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 execFileSync('bash', [resolve(PROJECT_ROOT, 'temporal-dev.sh'), 'start'], { stdio: 'inherit' });
-const worker = await createFireflyWorker(config);
+const input = await readRunInput(resolve(PROJECT_ROOT, example));
+const fake = scripted
+  ? await startFakeAnthropic({
+      script: pipelineModel({ hints: (input.server as { argumentHints?: Record<string, JsonValue[]> }).argumentHints ?? {} }).script,
+      apiKey: 'record-key',
+    })
+  : undefined;
+const worker = await createFireflyWorker(config, { env: { ...process.env, [KEY_ENV]: 'record-key' } });
 try {
   const client = await connectClient(config);
-  const input = await readRunInput(resolve(PROJECT_ROOT, example));
-  const handle = await startRun(client, config, workflowId, { ...input, subDagCount: 3, maxConcurrentExplorations: 2 });
+  const handle = await startRun(client, config, workflowId, {
+    ...input,
+    subDagCount: 3,
+    maxConcurrentExplorations: 2,
+    ...(fake ? { llm: { provider: 'anthropic', baseURL: fake.baseURL, apiKeyEnv: KEY_ENV } } : {}),
+  });
   await handle.result();
   const dir = resolve(PROJECT_ROOT, 'test/replay/histories');
   mkdirSync(dir, { recursive: true });
@@ -35,4 +54,5 @@ try {
   await client.connection.close();
 } finally {
   await worker.shutdown();
+  await fake?.close();
 }
