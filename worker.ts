@@ -41,26 +41,37 @@ export interface WorkerExtras {
 /** Builds a worker from a runtime config; tests pass their own task queue and data directory. */
 export async function createFireflyWorker(config: RuntimeConfig, extra: WorkerExtras = {}): Promise<FireflyWorker> {
   const store = new SqliteStore(config.storePath);
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const built = createActivities(offlineActivityDeps(config, store, extra.env));
-  const activities = extra.wrapActivities ? extra.wrapActivities(built) : built;
-  const worker = await Worker.create({
-    connection,
-    namespace: config.namespace,
-    taskQueue: config.taskQueue,
-    ...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities,
-    shutdownGraceTime: '10 seconds',
-  });
-  const llmWorker = await Worker.create({
-    connection,
-    namespace: config.namespace,
-    taskQueue: llmTaskQueue(config.taskQueue),
-    activities,
-    maxConcurrentActivityTaskExecutions: config.llmActivitySlots,
-    ...(config.llmActivitiesPerSecond === undefined ? {} : { maxTaskQueueActivitiesPerSecond: config.llmActivitiesPerSecond }),
-    shutdownGraceTime: '10 seconds',
-  });
+  let connection: NativeConnection | undefined;
+  let worker: Worker;
+  let llmWorker: Worker;
+  try {
+    connection = await NativeConnection.connect({ address: config.temporalAddress });
+    const built = createActivities(offlineActivityDeps(config, store, extra.env));
+    const activities = extra.wrapActivities ? extra.wrapActivities(built) : built;
+    worker = await Worker.create({
+      connection,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      ...(extra.workflowBundle ? { workflowBundle: extra.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+      activities,
+      shutdownGraceTime: '10 seconds',
+    });
+    llmWorker = await Worker.create({
+      connection,
+      namespace: config.namespace,
+      taskQueue: llmTaskQueue(config.taskQueue),
+      activities,
+      maxConcurrentActivityTaskExecutions: config.llmActivitySlots,
+      ...(config.llmActivitiesPerSecond === undefined ? {} : { maxTaskQueueActivitiesPerSecond: config.llmActivitiesPerSecond }),
+      shutdownGraceTime: '10 seconds',
+    });
+  } catch (error) {
+    // Nothing runs yet: close what was opened, so that a bad address or bundle leaves no handle behind.
+    await store.close();
+    await connection?.close();
+    throw error;
+  }
+  const opened = connection;
   // One stopping stops both: a worker half serving its run's activities would only stall it.
   const running = [worker, llmWorker].map((w) =>
     w.run().finally(() => {
@@ -69,7 +80,7 @@ export async function createFireflyWorker(config: RuntimeConfig, extra: WorkerEx
   );
   const done = Promise.allSettled(running).then(async (outcomes) => {
     await store.close();
-    await connection.close();
+    await opened.close();
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
   });

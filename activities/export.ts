@@ -8,7 +8,8 @@ import { verifiedTasks } from './verified-tasks.js';
 import { loadRun } from './run-context.js';
 import { safePathComponent } from '../src/safe-path.js';
 import { runUsage, storedLlmConfig } from './run-llm.js';
-import { synthesizerOf, taskJudgeOf } from './run-stages.js';
+import { stageNames } from './run-stages.js';
+import { withFailureMapping } from './failures.js';
 
 export interface ExportedDataset {
   dir: string;
@@ -19,30 +20,32 @@ export interface ExportedDataset {
 /** Exports the run's verified tasks, its simulator cache and a dataset card into one directory. */
 export function exportDatasetActivity(deps: ActivityDeps) {
   return async function exportDataset(input: { runId: string }): Promise<ExportedDataset> {
-    const { run } = await loadRun(deps, input.runId);
-    const dir = join(deps.datasetRoot, safePathComponent(input.runId, 'runId'));
-    const candidates = await deps.store.listTasks(input.runId);
-    const config = storedLlmConfig(run);
-    const judge = taskJudgeOf(deps, run);
-    const summary = await writeDataset({
-      dir,
-      run: {
-        runId: input.runId,
-        server: run.serverName,
-        planner: run.planner,
-        synthesizer: synthesizerOf(deps, run).name,
-        ...(judge ? { judge: judge.name } : {}),
-      },
-      ...(config.provider === 'offline' ? {} : { models: { provider: config.provider, stages: config.models, usage: await runUsage(deps, run) } }),
-      tools: await deps.store.listTools(input.runId),
-      tasks: await verifiedTasks(deps, input.runId),
-      verdicts: await deps.store.listVerdicts(input.runId),
-      candidates: candidates.length,
-      writeSimulatorCache: async (path) => writeSimulatorCache(path, await simulatorInputFromStore(deps.store, input.runId)),
-      simulatorCacheFormatDoc: resolve(deps.projectRoot, 'src/simulator/CACHE-FORMAT.md'),
-      pipelineVersion: pipelineVersion(deps.projectRoot),
+    return withFailureMapping(async () => {
+      const { run } = await loadRun(deps, input.runId);
+      const dir = join(deps.datasetRoot, safePathComponent(input.runId, 'runId'));
+      const candidates = await deps.store.listTasks(input.runId);
+      const config = storedLlmConfig(run);
+      const names = stageNames(deps, run);
+      const summary = await writeDataset({
+        dir,
+        run: {
+          runId: input.runId,
+          server: run.serverName,
+          planner: run.planner,
+          synthesizer: names.synthesizer,
+          ...(names.judge ? { judge: names.judge } : {}),
+        },
+        ...(config.provider === 'offline' ? {} : { models: { provider: config.provider, stages: config.models, usage: await runUsage(deps, run) } }),
+        tools: await deps.store.listTools(input.runId),
+        tasks: await verifiedTasks(deps, input.runId),
+        verdicts: await deps.store.listVerdicts(input.runId),
+        candidates: candidates.length,
+        writeSimulatorCache: async (path) => writeSimulatorCache(path, await simulatorInputFromStore(deps.store, input.runId)),
+        simulatorCacheFormatDoc: resolve(deps.projectRoot, 'src/simulator/CACHE-FORMAT.md'),
+        pipelineVersion: pipelineVersion(deps.projectRoot),
+      });
+      return { dir: summary.dir, counts: summary.counts, skipped: summary.skipped.length };
     });
-    return { dir: summary.dir, counts: summary.counts, skipped: summary.skipped.length };
   };
 }
 

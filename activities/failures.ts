@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ServerLaunchError, SpecError } from '../src/mcp/errors.js';
 import { PolicyRefusal } from '../src/policy/refusal.js';
@@ -39,6 +40,21 @@ export async function withFailureMapping<T>(work: () => Promise<T>): Promise<T> 
   try {
     return await work();
   } catch (error) {
+    // Cancelled by Temporal (a worker shutting down, a reset, a pause): whatever the cancellation broke
+    // on its way out, Temporal must see the cancellation, so the activity is retried elsewhere and
+    // not failed for good.
+    const cancelled = cancellationOf();
+    if (cancelled) throw cancelled;
     throw toFailure(error);
   }
+}
+
+function cancellationOf(): unknown {
+  let signal: AbortSignal;
+  try {
+    signal = Context.current().cancellationSignal;
+  } catch {
+    return undefined; // not in an activity
+  }
+  return signal.aborted ? signal.reason : undefined;
 }

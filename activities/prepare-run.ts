@@ -9,7 +9,7 @@ import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { resolveRunPolicy } from './run-policy.js';
 import { resolveLlmConfig } from '../src/llm/config.js';
-import { plannerName, STORED_LLM_KEY } from './run-llm.js';
+import { keptLlmConfig, plannerName, STORED_LLM_KEY } from './run-llm.js';
 
 export interface PrepareRunInput {
   runId: string;
@@ -37,7 +37,10 @@ export function prepareRunActivity(deps: ActivityDeps) {
       const policy = await resolveRunPolicy(input.options, spec.name, deps.projectRoot);
       checkSetupCalls(spec.setup, policy);
       // Resolved here, on a worker: the defaults depend on the worker's environment (is a key set?).
-      const llm = resolveLlmConfig((input.options as { llm?: unknown }).llm, deps.env);
+      // A resumed run keeps the models it started with.
+      const requested = (input.options as { llm?: unknown }).llm;
+      const previous = await deps.store.getRun(input.runId);
+      const llm = previous ? keptLlmConfig(previous, requested) : resolveLlmConfig(requested, deps.env);
       const planner = plannerName(llm);
       await deps.store.saveRun({
         runId: input.runId,

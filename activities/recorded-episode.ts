@@ -14,8 +14,8 @@ import type { RunRecord } from '../src/store/store.js';
 import type { ActivityDeps } from './deps.js';
 import { runLlmOf, type RunLlm } from './run-llm.js';
 import { runPolicy } from './run-policy.js';
+import { whileHeartbeating } from './heartbeat.js';
 
-const HEARTBEAT_EVERY_MS = 2_000;
 
 /**
  * Runs an episode inside an activity: a sandbox per (run, sub-DAG), a heartbeat carrying the next
@@ -36,9 +36,7 @@ export async function runRecordedEpisode(
   const context = Context.current();
   let checkpoint: EpisodeCheckpoint = context.info.heartbeatDetails ?? { nextStep: 0 };
   if (context.info.attempt > 1) context.log.info('resuming episode', { subDagIndex: subDag.index, ...checkpoint });
-  // Heartbeat on a timer too: one slow call (or one slow model turn) must not look like a dead worker.
-  const timer = setInterval(() => context.heartbeat(checkpoint), HEARTBEAT_EVERY_MS);
-  try {
+  return whileHeartbeating(async () => {
     const tools = new Map((await deps.store.listTools(runId)).map((t) => [t.name, t]));
     const plan: EpisodePlan = {
       runId,
@@ -72,9 +70,7 @@ export async function runRecordedEpisode(
     const summary = llm ? await exploreWithModel(llm, run, plan, io) : await runEpisode(plan, { ...io, planner: deps.planner });
     await deps.store.saveEpisode({ runId, subDagIndex: subDag.index, status: 'done', planner: llm ? run.planner : deps.planner.name, ...summary });
     return summary;
-  } finally {
-    clearInterval(timer);
-  }
+  }, () => checkpoint);
 }
 
 /**

@@ -13,6 +13,7 @@ import type { RunRecord } from '../src/store/store.js';
 import { failureTypes } from '../workflows/api.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
+import { whileHeartbeating } from './heartbeat.js';
 import { runLlmOf, STORED_LLM_KEY, storedLlmConfig } from './run-llm.js';
 import { simulatorOf } from './run-simulator.js';
 import { verifiedTasks } from './verified-tasks.js';
@@ -73,8 +74,6 @@ interface LlmBatchCheckpoint {
   usage: LedgerSnapshot;
 }
 
-const HEARTBEAT_EVERY_MS = 5_000;
-
 /**
  * A model solves each task of the slice `samples` times. Its client is the run's kind: metered into
  * the run's store under stage `agent` (every billed call, retries included) and rate-limited with
@@ -106,17 +105,13 @@ async function llmAgentBatch(deps: ActivityDeps, input: ReplayBatchInput): Promi
     return policy.solve(task, simulator);
   };
 
-  // Heartbeat on a timer too: a slow model answer must not look like a dead worker.
-  const timer = setInterval(() => context.heartbeat(checkpoint), HEARTBEAT_EVERY_MS);
-  try {
+  await whileHeartbeating(async () => {
     for (const task of batch.slice(checkpoint.done)) {
       const attempts = await attemptTask(task, samples, solve);
       checkpoint = { done: checkpoint.done + 1, tally: withAttempts(checkpoint.tally, attempts), usage: ledger.snapshot() };
       context.heartbeat(checkpoint);
     }
-  } finally {
-    clearInterval(timer);
-  }
+  }, () => checkpoint);
   return { ...checkpoint.tally, usage: checkpoint.usage };
 }
 

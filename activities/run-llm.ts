@@ -7,7 +7,7 @@
  * run's rate limiter in this worker process.
  */
 import type { JsonValue } from '../src/domain.js';
-import { priceTableOf, type LlmConfig, type OnlineLlmConfig } from '../src/llm/config.js';
+import { LlmConfigError, priceTableOf, type LlmConfig, type OnlineLlmConfig } from '../src/llm/config.js';
 import { createLlmClient } from '../src/llm/create-client.js';
 import { meteredClient } from '../src/llm/metered-client.js';
 import { limitedClient, RateLimiter } from '../src/llm/rate-limiter.js';
@@ -17,8 +17,8 @@ import { UsageLedger, type LedgerSnapshot } from '../src/llm/usage-ledger.js';
 import type { RunRecord } from '../src/store/store.js';
 import type { ActivityDeps } from './deps.js';
 
-/** Where the resolved configuration sits in the run's stored options. */
-export const STORED_LLM_KEY = 'llm';
+/** Where the resolved configuration sits in the run's stored options (beside `llm`, as the input gave it). */
+export const STORED_LLM_KEY = 'resolvedLlm';
 
 export interface RunLlm {
   config: OnlineLlmConfig;
@@ -32,6 +32,23 @@ export interface RunLlm {
 export function storedLlmConfig(run: RunRecord): LlmConfig {
   const stored = (run.options as Record<string, unknown> | null)?.[STORED_LLM_KEY] as LlmConfig | undefined;
   return stored?.provider === 'anthropic' || stored?.provider === 'openai-compatible' ? stored : { provider: 'offline' };
+}
+
+/**
+ * The models of a run that was prepared before (it is being resumed): the ones it started with,
+ * whatever this worker's environment says now, so that its dataset has one provenance. Other
+ * settings than it started with are refused, naming the field.
+ */
+export function keptLlmConfig(run: RunRecord, requested: unknown): LlmConfig {
+  const started = (run.options as Record<string, unknown> | null)?.llm;
+  if (JSON.stringify(started ?? null) !== JSON.stringify(requested ?? null)) {
+    throw new LlmConfigError(
+      'llm',
+      `run ${run.runId} was started with ${started === undefined ? 'no llm settings' : `llm ${JSON.stringify(started)}`} and keeps its models, ` +
+        'so that its dataset has one provenance: resume it with the same llm settings, or start a new workflow ID for other models.',
+    );
+  }
+  return storedLlmConfig(run);
 }
 
 /** The run's models, or undefined when the run is offline. */
@@ -49,11 +66,18 @@ export function runLlmOf(deps: ActivityDeps, run: RunRecord): RunLlm | undefined
   };
 }
 
-/** What the run has spent so far, per stage and model, priced with the run's table. */
+/** The stages that make the dataset; `simulate` and `agent` spend tokens later, in replays of it. */
+const GENERATION_STAGES: readonly LlmStage[] = ['judge', 'explore', 'synthesize', 'verify'];
+
+/**
+ * What generating the run's dataset has cost so far, per stage and model, priced with the run's
+ * table. Replays of the run (their agents and generated answers) are billed to the same store but
+ * not counted here: they are an evaluation's cost, not the dataset's.
+ */
 export async function runUsage(deps: ActivityDeps, run: RunRecord): Promise<LedgerSnapshot> {
   const ledger = new UsageLedger(priceTableOf(storedLlmConfig(run)));
   for (const row of await deps.store.listLlmUsage(run.runId)) {
-    if (isLlmStage(row.stage)) ledger.add(row.stage, row.model, row, row.calls);
+    if (isLlmStage(row.stage) && GENERATION_STAGES.includes(row.stage)) ledger.add(row.stage, row.model, row, row.calls);
   }
   return ledger.snapshot();
 }
@@ -68,16 +92,20 @@ export function plannerName(config: LlmConfig): string {
   return config.provider === 'offline' ? 'offline' : `${config.provider}:${config.models.explore}`;
 }
 
-/** One limiter per run in this process, so that a run's caps hold across its concurrent activities. */
+/**
+ * One limiter per run and endpoint in this process, so that a run's caps hold across its concurrent
+ * activities, and a replay's agent model and the run's own models (another endpoint, other caps)
+ * never share or replace each other's.
+ */
 const limiters = new Map<string, RateLimiter>();
 const LIMITERS_KEPT = 64;
 
 function limiterOf(runId: string, config: OnlineLlmConfig): RateLimiter {
-  const existing = limiters.get(runId);
-  const caps = { maxConcurrent: config.maxConcurrent, ...(config.requestsPerMinute === undefined ? {} : { requestsPerMinute: config.requestsPerMinute }) };
-  if (existing && existing.caps.maxConcurrent === caps.maxConcurrent && existing.caps.requestsPerMinute === caps.requestsPerMinute) return existing;
+  const key = JSON.stringify([runId, config.provider, config.baseURL, config.maxConcurrent, config.requestsPerMinute ?? null]);
+  const existing = limiters.get(key);
+  if (existing) return existing;
   if (limiters.size >= LIMITERS_KEPT) limiters.delete(limiters.keys().next().value!);
-  const limiter = new RateLimiter(caps);
-  limiters.set(runId, limiter);
+  const limiter = new RateLimiter({ maxConcurrent: config.maxConcurrent, ...(config.requestsPerMinute === undefined ? {} : { requestsPerMinute: config.requestsPerMinute }) });
+  limiters.set(key, limiter);
   return limiter;
 }

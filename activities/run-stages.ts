@@ -12,7 +12,7 @@ import type { RunRecord } from '../src/store/store.js';
 import type { Synthesizer } from '../src/synthesize/synthesizer.js';
 import type { TaskJudge } from '../src/verify/verify-tasks.js';
 import type { ActivityDeps } from './deps.js';
-import { runLlmOf, type RunLlm } from './run-llm.js';
+import { runLlmOf, storedLlmConfig, type RunLlm } from './run-llm.js';
 
 // The stages' own ledgers are not the record: every client is metered into the store (run-llm.ts).
 
@@ -58,4 +58,11 @@ export function taskJudgeOf(deps: ActivityDeps, run: RunRecord): TaskJudge | und
   const llm = runLlmOf(deps, run);
   if (!llm) return deps.taskJudge;
   return new LlmTaskJudge({ client: llm.client('verify'), ledger: new UsageLedger() });
+}
+
+/** The names the dataset records for the synthesizer and the judge, without building any client. */
+export function stageNames(deps: ActivityDeps, run: RunRecord): { synthesizer: string; judge?: string } {
+  const config = storedLlmConfig(run);
+  if (config.provider === 'offline') return { synthesizer: deps.synthesizer.name, ...(deps.taskJudge ? { judge: deps.taskJudge.name } : {}) };
+  return { synthesizer: config.models.synthesize, judge: config.models.verify };
 }

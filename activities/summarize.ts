@@ -24,9 +24,9 @@ export function summarizeRunActivity(deps: ActivityDeps) {
     const episodes = (await deps.store.listEpisodes(input.runId)).filter((e) => e.subDagIndex >= 0 && e.status === 'done');
     const count = (confidence: string) => edges.filter((e) => e.confidence === confidence).length;
     const sum = (pick: (e: (typeof episodes)[number]) => number) => episodes.reduce((total, e) => total + pick(e), 0);
-    const llm = await runCost(deps, run, input.verification.verified);
+    const llm = await runCost(deps, run, input.dataset.counts.tasks);
     // The worker's log is where a run started from the Temporal CLI shows its cost at the end.
-    log.info(`run ${input.runId} finished: ${input.verification.verified} verified tasks; ${runCostLines(llm).join('; ')}`);
+    log.info(`run ${input.runId} finished: ${input.dataset.counts.tasks} verified tasks exported; ${runCostLines(llm).join('; ')}`);
     return {
       runId: input.runId,
       server: run.serverName,
@@ -54,7 +54,7 @@ export function summarizeRunActivity(deps: ActivityDeps) {
   };
 }
 
-/** The run's models and spend; per verified task, what the whole run cost divided by what it kept. */
+/** The run's models and spend; per verified task, what the whole run cost divided by the tasks its dataset holds. */
 async function runCost(deps: ActivityDeps, run: RunRecord, verified: number): Promise<RunCost> {
   const config = storedLlmConfig(run);
   const usage = await runUsage(deps, run);

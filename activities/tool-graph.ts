@@ -2,6 +2,7 @@ import { candidatePairs } from '../src/graph/edge-judge.js';
 import { PROBE_INDEX, probeSubDag, profileTools } from '../src/explore/probe.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
+import { whileHeartbeating } from './heartbeat.js';
 import { runRecordedEpisode } from './recorded-episode.js';
 import { loadRun } from './run-context.js';
 import { reportedUsage } from './run-llm.js';
@@ -24,7 +25,8 @@ export interface GraphCounts {
  */
 export function buildToolGraphActivity(deps: ActivityDeps) {
   return async function buildToolGraph(input: { runId: string; seed: number }): Promise<GraphCounts> {
-    return withFailureMapping(async () => {
+    // The judge's requests run after the probe's episode: the activity heartbeats throughout.
+    return withFailureMapping(() => whileHeartbeating(async () => {
       const { run, spec } = await loadRun(deps, input.runId);
       const tools = await deps.store.listTools(input.runId);
       const probed = await deps.store.getEpisode(input.runId, PROBE_INDEX);
@@ -35,6 +37,6 @@ export function buildToolGraphActivity(deps: ActivityDeps) {
       await deps.store.saveEdges(input.runId, edges);
       const count = (confidence: string) => edges.filter((e) => e.confidence === confidence).length;
       return { edges: edges.length, high: count('high'), medium: count('medium'), low: count('low'), usage: await reportedUsage(deps, run) };
-    });
+    }));
   };
 }

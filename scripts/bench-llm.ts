@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { JsonValue } from '../src/domain.js';
 import { PROJECT_ROOT, runtimeConfig } from '../src/config.js';
-import { ANTHROPIC_DEFAULT_MODELS } from '../src/llm/config.js';
+import { ANTHROPIC_DEFAULT_MODELS, withoutDefaultModelKey } from '../src/llm/config.js';
 import { priceOf } from '../src/llm/cost.js';
 import { connectClient, readRunInput, startRun } from '../src/run-client.js';
 import type { RunSummary } from '../workflows/api.js';
@@ -30,7 +30,7 @@ execFileSync('bash', [resolve(PROJECT_ROOT, 'temporal-dev.sh'), 'start'], { stdi
 const input = await readRunInput(resolve(PROJECT_ROOT, 'examples/memory.json'));
 const model = pipelineModel({ hints: (input.server as { argumentHints: Record<string, JsonValue[]> }).argumentHints });
 const fake = await startFakeAnthropic({ script: model.script, apiKey: 'bench-key' });
-const worker = await createFireflyWorker(config, { env: { ...process.env, [KEY_ENV]: 'bench-key' } });
+const worker = await createFireflyWorker(config, { env: { ...withoutDefaultModelKey(process.env), [KEY_ENV]: 'bench-key' } });
 const client = await connectClient(config);
 let summary: RunSummary;
 const started = performance.now();

@@ -12,6 +12,7 @@ import { PROJECT_ROOT, runtimeConfig } from '../src/config.js';
 import { connectClient, readRunInput, startRun } from '../src/run-client.js';
 import { subDagWorkflowId, type RunSummary } from '../workflows/api.js';
 import { createFireflyWorker } from '../worker.js';
+import { withoutDefaultModelKey } from '../src/llm/config.js';
 
 const FLEET = ['memory', 'filesystem', 'taskmanager', 'everything'];
 const SUB_DAGS = Number(process.env.BENCH_SUB_DAGS ?? 24);
@@ -20,7 +21,8 @@ const config = { ...runtimeConfig(), taskQueue: `bench-${Date.now()}` };
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 execFileSync('bash', [resolve(PROJECT_ROOT, 'temporal-dev.sh'), 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
-const worker = await createFireflyWorker(config);
+// Offline figures: a key in the shell must not make this a paid run (bench:llm measures the model path).
+const worker = await createFireflyWorker(config, { env: withoutDefaultModelKey(process.env) });
 const client = await connectClient(config);
 interface ServerFigures {
   server: string;

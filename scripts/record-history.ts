@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import { PROJECT_ROOT, runtimeConfig } from '../src/config.js';
 import { connectClient, readRunInput, startRun } from '../src/run-client.js';
 import { createFireflyWorker } from '../worker.js';
+import { withoutDefaultModelKey } from '../src/llm/config.js';
 import type { JsonValue } from '../src/domain.js';
 import { startFakeAnthropic } from '../test/helpers/fake-llm/anthropic-server.js';
 import { pipelineModel } from '../test/helpers/fake-llm/pipeline-model.js';
@@ -36,7 +37,7 @@ const fake = scripted
       apiKey: 'record-key',
     })
   : undefined;
-const worker = await createFireflyWorker(config, { env: { ...process.env, [KEY_ENV]: 'record-key' } });
+const worker = await createFireflyWorker(config, { env: { ...withoutDefaultModelKey(process.env), [KEY_ENV]: 'record-key' } });
 try {
   const client = await connectClient(config);
   const handle = await startRun(client, config, workflowId, {

@@ -30,16 +30,18 @@ export function runtimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConf
     storePath: resolve(dataDir, env.FIREFLY_STORE ?? 'firefly.sqlite'),
     sandboxRoot: resolve(dataDir, 'sandboxes'),
     datasetRoot: resolve(dataDir, 'datasets'),
-    llmActivitySlots: positiveNumber(env, 'FIREFLY_LLM_ACTIVITY_SLOTS') ?? 8,
+    llmActivitySlots: positiveNumber(env, 'FIREFLY_LLM_ACTIVITY_SLOTS', true) ?? 8,
     ...optional('llmActivitiesPerSecond', positiveNumber(env, 'FIREFLY_LLM_ACTIVITIES_PER_SECOND')),
   };
 }
 
-function positiveNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+function positiveNumber(env: NodeJS.ProcessEnv, name: string, integer = false): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} is ${JSON.stringify(raw)}: set it to a positive number, or unset it for the default`);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new RangeError(`${name} is ${JSON.stringify(raw)}: set it to a positive ${integer ? 'whole ' : ''}number, or unset it for the default`);
+  }
   return value;
 }
 

@@ -127,6 +127,8 @@ export const failureTypes = {
   explorationFatal: 'ExplorationFatal',
   /** A live call the run's tool policy refuses: a bug or a policy changed mid-run, never retried. */
   policyRefused: 'PolicyRefused',
+  /** A model refused one request (400, e.g. a prompt too long for a small local model): that sub-DAG is lost, not the run. */
+  llmBadRequest: 'LlmBadRequest',
 } as const;
 
 /** Child workflow IDs derive from the parent's, so a resumed run finds its children again. */

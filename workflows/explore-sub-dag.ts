@@ -50,7 +50,8 @@ export async function exploreSubDag(input: ExploreSubDagInput): Promise<SubDagOu
     return { ...episode, candidates, ...(usage ? { usage } : {}) };
   } catch (error) {
     const cause = rootApplicationFailure(error);
-    const fatal = cause?.nonRetryable === true;
+    // A refusal no retry can fix ends the run, except a model's refusal of one conversation.
+    const fatal = cause?.nonRetryable === true && cause.type !== failureTypes.llmBadRequest;
     throw ApplicationFailure.create({
       type: fatal ? failureTypes.explorationFatal : cause?.type ?? 'ExplorationFailed',
       message: `sub-DAG ${input.subDagIndex}: ${rootMessage(error)}`,

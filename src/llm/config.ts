@@ -19,9 +19,9 @@ export interface LlmConfigInput {
   /** The model of every stage not named in `models`. */
   model?: string;
   models?: Partial<Record<LlmStage, string>>;
-  /** Model requests in flight at once, across the run. */
+  /** Model requests in flight at once, per run and endpoint in each worker process. */
   maxConcurrent?: number;
-  /** Model requests started per minute, across the run. */
+  /** Model requests started per minute, per run and endpoint in each worker process. */
   requestsPerMinute?: number;
   timeoutMs?: number;
   /** Prices by model-name prefix, over the built-in table (src/llm/prices.ts). */
@@ -54,6 +54,16 @@ export const ANTHROPIC_DEFAULT_MODELS: Readonly<Record<LlmStage, string>> = {
 };
 
 export const LLM_DEFAULTS = { maxConcurrent: 4, timeoutMs: 120_000, anthropicKeyEnv: 'ANTHROPIC_API_KEY' } as const;
+
+/**
+ * The environment without the default model key: for workers that must stay offline unless a run
+ * names its model (tests, benchmarks), so that a key in a developer's shell never turns them into
+ * paid runs.
+ */
+export function withoutDefaultModelKey(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { [LLM_DEFAULTS.anthropicKeyEnv]: _key, ...rest } = env;
+  return rest;
+}
 
 /** A configuration that cannot work as written. Never retryable: only editing it fixes it. */
 export class LlmConfigError extends Error {

@@ -4,6 +4,7 @@
  * its own backoff; refusals that no retry can fix (400/401/403/404, bad configuration) fail at once.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { failureTypes } from '../../workflows/api.js';
 import { LlmConfigError } from './config.js';
 import { LlmError, MalformedOutputError, type LlmErrorKind } from './errors.js';
 
@@ -14,7 +15,7 @@ export const LLM_FAILURE_TYPES = {
   server: 'LlmServerError',
   timeout: 'LlmTimeout',
   network: 'LlmNetworkError',
-  'bad-request': 'LlmBadRequest',
+  'bad-request': failureTypes.llmBadRequest,
   auth: 'LlmAuth',
   'not-found': 'LlmModelNotFound',
   cancelled: 'LlmCancelled',

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { runtimeConfig, type RuntimeConfig } from '../../src/config.js';
+import { withoutDefaultModelKey } from '../../src/llm/config.js';
 import { createFireflyWorker, WORKFLOWS_PATH, type FireflyWorker, type WorkerExtras } from '../../worker.js';
 
 /** A config of this test's own: the shared dev server, a unique task queue, a fresh data directory. */
@@ -56,7 +57,7 @@ export function useTestWorker(label: string, extras: Omit<WorkerExtras, 'workflo
   let worker: FireflyWorker | undefined;
   let client: Client | undefined;
   beforeAll(async () => {
-    worker = await createFireflyWorker(config, { ...extras, workflowBundle: await bundleWorkflows() });
+    worker = await createFireflyWorker(config, { env: withoutDefaultModelKey(process.env), ...extras, workflowBundle: await bundleWorkflows() });
     client = await connect(config);
   });
   afterAll(async () => {

@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { PROJECT_ROOT, type RuntimeConfig } from '../../src/config.js';
+import { withoutDefaultModelKey } from '../../src/llm/config.js';
 
 /** A worker in its own process (`worker.ts`, as users run it), so that a test can SIGKILL it. */
 export async function startWorkerProcess(config: RuntimeConfig): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(PROJECT_ROOT, 'worker.ts')], {
     cwd: PROJECT_ROOT,
     env: {
-      ...process.env,
+      ...withoutDefaultModelKey(process.env),
       TEMPORAL_ADDRESS: config.temporalAddress,
       TEMPORAL_NAMESPACE: config.namespace,
       FIREFLY_TASK_QUEUE: config.taskQueue,

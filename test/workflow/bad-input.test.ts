@@ -41,10 +41,15 @@ describe('bad input fails the run with a clear message', () => {
     const before = [await store.listCalls(workflowId), await store.listTasks(workflowId), await store.listVerdicts(workflowId)];
     expect(before[0]!.length).toBeGreaterThan(0);
 
-    for (const bad of [{ server: memoryServer, subDagCount: -1 }, { server: { ...memoryServer, transport: 'carrier-pigeon' } }]) {
+    const otherModels = { server: memoryServer, subDagCount: 3, llm: { provider: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1', model: 'qwen3' } };
+    for (const bad of [{ server: memoryServer, subDagCount: -1 }, { server: { ...memoryServer, transport: 'carrier-pigeon' } }, otherModels]) {
       const rerun = await startRun(client(), config, workflowId, bad);
       await expect(rerun.result()).rejects.toThrow(WorkflowFailedError);
     }
+    // Resumed with other models than it started with (none): refused, naming the field.
+    const refused = await startRun(client(), config, workflowId, otherModels);
+    const failure = await refused.result().catch((error: WorkflowFailedError) => error);
+    expect((failure as WorkflowFailedError).cause?.message).toMatch(/llm: run .* was started with no llm settings and keeps its models/);
     expect([await store.listCalls(workflowId), await store.listTasks(workflowId), await store.listVerdicts(workflowId)]).toEqual(before);
     expect((await store.getRun(workflowId))?.spec).toEqual(memoryServer);
   });
