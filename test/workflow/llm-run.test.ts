@@ -18,7 +18,8 @@ import type { FakeLlmServer } from '../helpers/fake-llm/fake-server.js';
 import { pipelineModel, type PipelineModel, type PipelineModelOptions } from '../helpers/fake-llm/pipeline-model.js';
 import { hang } from '../helpers/fake-llm/script.js';
 import { expectEveryStepOnce } from '../helpers/records.js';
-import { uniqueId, useTestWorker } from '../helpers/temporal.js';
+import { bundleWorkflows, connect, isolatedConfig, uniqueId, useTestWorker } from '../helpers/temporal.js';
+import { createFireflyWorker } from '../../worker.js';
 
 const KEY_ENV = 'FIREFLY_TEST_ANTHROPIC_KEY';
 const KEY = 'sk-ant-test-0000';
@@ -135,6 +136,42 @@ describe('a run driven by Claude (a local Messages API server)', () => {
     const manifest = JSON.parse(readFileSync(join(summary.dataset.dir, 'manifest.json'), 'utf8'));
     expect(manifest.llm.usage.total.requests).toBe(model.reported.requests);
     expect(manifest.llm.usage.total.input_tokens).toBe(model.reported.inputTokens);
+  });
+
+  it('a worker shut down while a model answer is pending loses no sub-DAG: the cancelled activity runs again on the next worker', async () => {
+    const shutdownConfig = isolatedConfig('llm-shutdown');
+    const bundle = await bundleWorkflows();
+    const env = { ...process.env, [KEY_ENV]: KEY };
+    let pending: (() => void) | undefined;
+    const waiting = new Promise<void>((resolve) => (pending = resolve));
+    // The first exploration turn never gets an answer: the worker holding it is shut down meanwhile.
+    const model = pipelineModel({
+      hints: (input.server as { argumentHints: Record<string, JsonValue[]> }).argumentHints,
+      fault: (_index, stage) => (stage === 'explore' && pending ? (pending(), (pending = undefined), hang()) : undefined),
+    });
+    const fake = await startFakeAnthropic({ script: model.script, apiKey: KEY });
+    servers.push(fake);
+    const first = await createFireflyWorker(shutdownConfig, { workflowBundle: bundle, env });
+    const connection = await connect(shutdownConfig);
+    try {
+      const handle = await startRun(connection, shutdownConfig, uniqueId('llm-shutdown'), {
+        ...input,
+        subDagCount: 3,
+        llm: { provider: 'anthropic', baseURL: fake.baseURL, apiKeyEnv: KEY_ENV },
+      });
+      await waiting;
+      await first.shutdown();
+      const second = await createFireflyWorker(shutdownConfig, { workflowBundle: bundle, env });
+      try {
+        const summary = (await handle.result()) as RunSummary;
+        expect(summary.subDags).toMatchObject({ total: 3, explored: 3, failed: [] });
+        await expectEveryStepOnce(second.store, summary.runId);
+      } finally {
+        await second.shutdown();
+      }
+    } finally {
+      await connection.connection.close();
+    }
   });
 
   it('fails at once on a refused key (401), naming where the key comes from', async () => {
