@@ -53,11 +53,26 @@ function rejectionLog(llm: RunLlm) {
   };
 }
 
-/** The verification judge: the model of the `verify` stage, or the worker's (none by default). */
+/**
+ * The verification judge: the model of the `verify` stage, or the worker's (none by default). Its
+ * verdicts are kept as they come, so that verification retried after a rate limit pays only for the
+ * tasks not judged yet.
+ */
 export function taskJudgeOf(deps: ActivityDeps, run: RunRecord): TaskJudge | undefined {
   const llm = runLlmOf(deps, run);
   if (!llm) return deps.taskJudge;
-  return new LlmTaskJudge({ client: llm.client('verify'), ledger: new UsageLedger() });
+  const judge = new LlmTaskJudge({ client: llm.client('verify'), ledger: new UsageLedger() });
+  return {
+    name: judge.name,
+    judge: async (task) => {
+      const subject = `${judge.name}/${task.id}`;
+      const kept = (await deps.store.getLlmAnswer(run.runId, 'verify', subject)) as { passed: boolean; reason: string } | undefined;
+      if (kept) return kept;
+      const verdict = await judge.judge(task);
+      await deps.store.saveLlmAnswer(run.runId, 'verify', subject, verdict);
+      return verdict;
+    },
+  };
 }
 
 /** The names the dataset records for the synthesizer and the judge, without building any client. */

@@ -106,6 +106,13 @@ CREATE TABLE IF NOT EXISTS simulator_generated (
   answer_json TEXT NOT NULL,
   PRIMARY KEY (run_id, tool, arguments_canonical, state_key)
 );
+CREATE TABLE IF NOT EXISTS llm_answers (
+  run_id TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  answer_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, stage, subject)
+);
 CREATE TABLE IF NOT EXISTS llm_rejections (
   run_id TEXT NOT NULL,
   stage TEXT NOT NULL,

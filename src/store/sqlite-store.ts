@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DiscoveredTool, RecordedCall, SubDag, Task, ToolEdge, ToolProfile, Verdict } from '../domain.js';
+import type { DiscoveredTool, JsonValue, RecordedCall, SubDag, Task, ToolEdge, ToolProfile, Verdict } from '../domain.js';
 import { SCHEMA } from './schema.js';
 import type { GeneratedAnswer, GenerationKey } from '../simulator/generation.js';
 import type { EpisodeRecord, LlmRejection, LlmUsageRecord, RunRecord, Store } from './store.js';
@@ -205,6 +205,17 @@ export class SqliteStore implements Store {
       cacheReadTokens: r.cache_read_tokens,
       cacheWriteTokens: r.cache_write_tokens,
     }));
+  }
+
+  async saveLlmAnswer(runId: string, stage: string, subject: string, answer: JsonValue): Promise<void> {
+    this.db.prepare('INSERT OR REPLACE INTO llm_answers (run_id, stage, subject, answer_json) VALUES (?, ?, ?, ?)').run(runId, stage, subject, json(answer));
+  }
+
+  async getLlmAnswer(runId: string, stage: string, subject: string): Promise<JsonValue | undefined> {
+    const row = this.db.prepare('SELECT answer_json FROM llm_answers WHERE run_id = ? AND stage = ? AND subject = ?').get(runId, stage, subject) as
+      | { answer_json: string }
+      | undefined;
+    return row && parse(row.answer_json);
   }
 
   async recordLlmRejection(runId: string, r: LlmRejection): Promise<void> {

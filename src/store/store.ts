@@ -94,6 +94,12 @@ export interface Store {
    */
   addLlmUsage(runId: string, record: LlmUsageRecord): Promise<void>;
   listLlmUsage(runId: string): Promise<LlmUsageRecord[]>;
+  /**
+   * A model's answer kept per (stage, subject), so that an activity retried after a rate limit does
+   * not pay for what an earlier attempt already got (e.g. the judge's verdict on one task).
+   */
+  saveLlmAnswer(runId: string, stage: string, subject: string, answer: JsonValue): Promise<void>;
+  getLlmAnswer(runId: string, stage: string, subject: string): Promise<JsonValue | undefined>;
   /** Keeps the latest rejection per (stage, subject): a retry that rejects again replaces it. */
   recordLlmRejection(runId: string, rejection: LlmRejection): Promise<void>;
   listLlmRejections(runId: string): Promise<LlmRejection[]>;

@@ -128,10 +128,16 @@ describe('a run driven by Claude (a local Messages API server)', () => {
       [6, hang()],
       [9, anthropicServerError()],
     ]);
-    const { model, fake, summary } = await run('llm-faults', { fault: (index) => faults.get(index) }, { timeoutMs: 3_000 });
+    // And a rate limit on the judge's second verdict: the retry pays only for tasks not judged yet.
+    let verifyRequests = 0;
+    const fault = (index: number, stage: string) => faults.get(index) ?? (stage === 'verify' && ++verifyRequests === 2 ? anthropicRateLimited('1') : undefined);
+    const { model, fake, summary } = await run('llm-faults', { fault }, { timeoutMs: 3_000 });
     expect(summary.subDags.explored).toBe(3);
     expect(summary.tasks.verified).toBeGreaterThan(0);
-    expect(fake.scripted.length).toBe(model.reported.requests + faults.size);
+    expect(fake.scripted.length).toBe(model.reported.requests + faults.size + 1);
+    const judged = (await worker().store.listVerdicts(summary.runId)).filter((v) => v.check === 'llm-judge');
+    expect(judged.length).toBeGreaterThanOrEqual(2);
+    expect(model.reportedByStage.verify.requests).toBe(judged.length);
     await expectEveryStepOnce(worker().store, summary.runId);
     const manifest = JSON.parse(readFileSync(join(summary.dataset.dir, 'manifest.json'), 'utf8'));
     expect(manifest.llm.usage.total.requests).toBe(model.reported.requests);
