@@ -10,6 +10,7 @@ import { safePathComponent } from '../src/safe-path.js';
 import { runUsage, storedLlmConfig } from './run-llm.js';
 import { stageNames } from './run-stages.js';
 import { withFailureMapping } from './failures.js';
+import { whileHeartbeating } from './heartbeat.js';
 
 export interface ExportedDataset {
   dir: string;
@@ -20,7 +21,7 @@ export interface ExportedDataset {
 /** Exports the run's verified tasks, its simulator cache and a dataset card into one directory. */
 export function exportDatasetActivity(deps: ActivityDeps) {
   return async function exportDataset(input: { runId: string }): Promise<ExportedDataset> {
-    return withFailureMapping(async () => {
+    return withFailureMapping(() => whileHeartbeating(async () => {
       const { run } = await loadRun(deps, input.runId);
       const dir = join(deps.datasetRoot, safePathComponent(input.runId, 'runId'));
       const candidates = await deps.store.listTasks(input.runId);
@@ -45,7 +46,7 @@ export function exportDatasetActivity(deps: ActivityDeps) {
         pipelineVersion: pipelineVersion(deps.projectRoot),
       });
       return { dir: summary.dir, counts: summary.counts, skipped: summary.skipped.length };
-    });
+    }));
   };
 }
 

@@ -1,6 +1,7 @@
 import type { RunUsage } from '../workflows/api.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
+import { whileHeartbeating } from './heartbeat.js';
 import { loadRun } from './run-context.js';
 import { reportedUsage } from './run-llm.js';
 import { synthesizerOf } from './run-stages.js';
@@ -12,7 +13,7 @@ import { synthesizerOf } from './run-stages.js';
  */
 export function synthesizeTasksActivity(deps: ActivityDeps) {
   return async function synthesizeTasks(input: { runId: string; subDagIndex: number }): Promise<{ candidates: number; usage?: RunUsage | null }> {
-    return withFailureMapping(async () => {
+    return withFailureMapping(() => whileHeartbeating(async () => {
       const { run } = await loadRun(deps, input.runId);
       const tools = new Map((await deps.store.listTools(input.runId)).map((t) => [t.name, t]));
       const tasks = await synthesizerOf(deps, run).synthesize({
@@ -24,6 +25,6 @@ export function synthesizeTasksActivity(deps: ActivityDeps) {
       });
       await deps.store.saveTasks(input.runId, input.subDagIndex, tasks);
       return { candidates: tasks.length, usage: await reportedUsage(deps, run) };
-    });
+    }));
   };
 }

@@ -1,9 +1,9 @@
-import { Context } from '@temporalio/activity';
 import type { CheckName } from '../src/domain.js';
 import { verifyTasks as verify } from '../src/verify/verify-tasks.js';
 import type { RunUsage } from '../workflows/api.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
+import { whileHeartbeating } from './heartbeat.js';
 import { loadRun } from './run-context.js';
 import { reportedUsage } from './run-llm.js';
 import { taskJudgeOf } from './run-stages.js';
@@ -25,17 +25,16 @@ export interface VerificationCounts {
  */
 export function verifyTasksActivity(deps: ActivityDeps) {
   return async function verifyTasks(input: { runId: string }): Promise<VerificationCounts> {
-    return withFailureMapping(async () => {
+    return withFailureMapping(() => whileHeartbeating(async () => {
       const { run } = await loadRun(deps, input.runId);
       const candidates = await deps.store.listTasks(input.runId);
       const tools = new Map((await deps.store.listTools(input.runId)).map((t) => [t.name, t]));
       const simulator = await simulatorOf(deps, input.runId);
-      Context.current().heartbeat();
       const { verdicts, verified } = await verify(candidates, { tools, simulator }, taskJudgeOf(deps, run));
       await deps.store.saveVerdicts(input.runId, verdicts);
       const rejectedByCheck: VerificationCounts['rejectedByCheck'] = {};
       for (const v of verdicts.filter((v) => !v.passed)) rejectedByCheck[v.check] = (rejectedByCheck[v.check] ?? 0) + 1;
       return { candidates: candidates.length, verified: verified.length, rejectedByCheck, usage: await reportedUsage(deps, run) };
-    });
+    }));
   };
 }

@@ -10,9 +10,10 @@ const { exploreEpisode } = proxyActivities<Activities>({
   heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
 });
-/** Synthesis makes no live call and does not heartbeat (an LLM synthesizer's one request can take long). */
+/** Synthesis makes no live call; it heartbeats on a timer, so a dead worker costs a minute, not ten. */
 const { synthesizeTasks } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 6 },
 });
 
@@ -28,7 +29,7 @@ function onLlmQueue(options: ActivityOptions): ActivityOptions {
 
 const llmStages = {
   exploreEpisode: proxyActivities<Activities>(onLlmQueue({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '30 seconds' })).exploreEpisode,
-  synthesizeTasks: proxyActivities<Activities>(onLlmQueue({ startToCloseTimeout: '15 minutes' })).synthesizeTasks,
+  synthesizeTasks: proxyActivities<Activities>(onLlmQueue({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '1 minute' })).synthesizeTasks,
 };
 
 export interface SubDagOutcome extends EpisodeSummary {

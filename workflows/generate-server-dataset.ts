@@ -38,9 +38,13 @@ const graphStage = proxyActivities<Activities>({
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
 });
-/** Verification and export: CPU-bound over every candidate, so bounded by time, not heartbeats. */
+/**
+ * Verification and export: long over a large run, so bounded by 2 hours; they heartbeat on a timer,
+ * so a dead worker costs 2 minutes, not the 2 hours (the margin covers long synchronous writes).
+ */
 const datasetStage = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
 });
 
@@ -59,7 +63,7 @@ function stagesFor(progress: RunProgress) {
   if (progress.llm.models.provider === 'offline') return { graphStage, datasetStage };
   return {
     graphStage: proxyActivities<Activities>(llmStageOptions('30 minutes', '30 seconds')),
-    datasetStage: proxyActivities<Activities>(llmStageOptions('2 hours')),
+    datasetStage: proxyActivities<Activities>(llmStageOptions('2 hours', '2 minutes')),
   };
 }
 
