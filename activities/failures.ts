@@ -1,5 +1,5 @@
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { activityContext } from './heartbeat.js';
 import { ServerLaunchError, SpecError } from '../src/mcp/errors.js';
 import { PolicyRefusal } from '../src/policy/refusal.js';
 import { redactError } from '../src/secrets/redact-error.js';
@@ -50,11 +50,6 @@ export async function withFailureMapping<T>(work: () => Promise<T>): Promise<T> 
 }
 
 function cancellationOf(): unknown {
-  let signal: AbortSignal;
-  try {
-    signal = Context.current().cancellationSignal;
-  } catch {
-    return undefined; // not in an activity
-  }
-  return signal.aborted ? signal.reason : undefined;
+  const signal = activityContext()?.cancellationSignal;
+  return signal?.aborted ? signal.reason : undefined;
 }
