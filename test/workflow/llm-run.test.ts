@@ -14,6 +14,7 @@ import { readRunInput, startRun } from '../../src/run-client.js';
 import { progressQuery, type GenerateServerDatasetInput, type RunSummary } from '../../workflows/api.js';
 import { anthropicError, anthropicOverloaded, anthropicRateLimited, anthropicServerError } from '../helpers/fake-llm/anthropic-replies.js';
 import { startFakeAnthropic } from '../helpers/fake-llm/anthropic-server.js';
+import { startFakeOpenAi } from '../helpers/fake-llm/openai-server.js';
 import type { FakeLlmServer } from '../helpers/fake-llm/fake-server.js';
 import { pipelineModel, type PipelineModel, type PipelineModelOptions } from '../helpers/fake-llm/pipeline-model.js';
 import { hang } from '../helpers/fake-llm/script.js';
@@ -38,12 +39,13 @@ describe('a run driven by Claude (a local Messages API server)', () => {
   async function run(label: string, options: Omit<PipelineModelOptions, 'hints'> = {}, llm: Record<string, unknown> = {}) {
     const spec = input.server as { argumentHints: Record<string, JsonValue[]> };
     const model = pipelineModel({ ...options, hints: spec.argumentHints });
-    const fake = await startFakeAnthropic({ script: model.script, apiKey: KEY });
+    const chat = options.protocol === 'openai-compatible';
+    const fake = await (chat ? startFakeOpenAi : startFakeAnthropic)({ script: model.script, apiKey: KEY });
     servers.push(fake);
     const handle = await startRun(client(), config, uniqueId(label), {
       ...input,
       subDagCount: 3,
-      llm: { provider: 'anthropic', baseURL: fake.baseURL, apiKeyEnv: KEY_ENV, ...llm },
+      llm: { provider: chat ? 'openai-compatible' : 'anthropic', baseURL: fake.baseURL, apiKeyEnv: KEY_ENV, ...llm },
     });
     const summary = (await handle.result()) as RunSummary;
     return { model, fake, handle, summary };
@@ -118,6 +120,29 @@ describe('a run driven by Claude (a local Messages API server)', () => {
       }),
     );
     expect([...queues]).toEqual([`${config.taskQueue}-llm`]);
+  });
+
+  it('runs the same way on a local OpenAI-compatible server, priced with the run's own prices', async () => {
+    const { model, summary } = await run('llm-chat', { protocol: 'openai-compatible' }, { model: 'qwen3:8b', prices: { qwen3: { input: 0.2, output: 0.6 } } });
+    for (const stage of ['judge', 'explore', 'synthesize', 'verify'] as const) {
+      expect(model.reportedByStage[stage].requests, stage).toBeGreaterThan(0);
+    }
+    expect(summary.planner).toBe('openai-compatible:qwen3:8b');
+    expect(summary.tasks.verified).toBeGreaterThan(0);
+    const manifest = JSON.parse(readFileSync(join(summary.dataset.dir, 'manifest.json'), 'utf8'));
+    expect(manifest.llm.provider).toBe('openai-compatible');
+    expect(new Set(Object.values(manifest.llm.models))).toEqual(new Set(['qwen3:8b']));
+    expect(manifest.llm.usage.total).toMatchObject({
+      requests: model.reported.requests,
+      input_tokens: model.reported.inputTokens,
+      output_tokens: model.reported.outputTokens,
+      cache_read_tokens: model.reported.cacheReadTokens,
+      cache_write_tokens: 0,
+    });
+    // Cache reads at the input price: the run gave no cheaper one.
+    const { inputTokens, outputTokens, cacheReadTokens } = model.reported;
+    expect(manifest.llm.usage.total.cost_usd).toBeCloseTo(((inputTokens + cacheReadTokens) * 0.2 + outputTokens * 0.6) / 1_000_000, 6);
+    expect(manifest.llm.usage.unpriced_models).toEqual([]);
   });
 
   it('survives 429 with retry-after, 529, 500 and a request that times out, without counting them as spend', async () => {
