@@ -122,7 +122,7 @@ describe('a run driven by Claude (a local Messages API server)', () => {
     expect([...queues]).toEqual([`${config.taskQueue}-llm`]);
   });
 
-  it('runs the same way on a local OpenAI-compatible server, priced with the run's own prices', async () => {
+  it('runs the same way on a local OpenAI-compatible server, priced with the prices the run gives', async () => {
     const { model, summary } = await run('llm-chat', { protocol: 'openai-compatible' }, { model: 'qwen3:8b', prices: { qwen3: { input: 0.2, output: 0.6 } } });
     for (const stage of ['judge', 'explore', 'synthesize', 'verify'] as const) {
       expect(model.reportedByStage[stage].requests, stage).toBeGreaterThan(0);
