@@ -86,14 +86,14 @@ async function llmAgentBatch(deps: ActivityDeps, input: ReplayBatchInput): Promi
   const run = await deps.store.getRun(input.runId);
   if (run === undefined) throw ApplicationFailure.nonRetryable(`run ${input.runId} is not in the store`, failureTypes.invalidInput);
   const batch = (await verifiedTasks(deps, input.runId)).slice(input.offset, input.offset + input.limit);
-  // Calls no recording is close to are answered by the run's simulate model, when the run has one.
-  const simulator = await simulatorOf(deps, input.runId, { generate: true, signal: context.cancellationSignal });
   const prices = priceTableOf(llm);
-
   const resumed = context.info.heartbeatDetails as LlmBatchCheckpoint | undefined;
   if (resumed) context.log.info('resuming llm-agent batch', { offset: input.offset, done: resumed.done });
   let checkpoint: LlmBatchCheckpoint = resumed ?? { done: 0, tally: emptyTally(samples), usage: new UsageLedger(prices).snapshot() };
+  // The agent's tokens and those of the answers generated for it: what this evaluation cost.
   const ledger = UsageLedger.fromSnapshot(checkpoint.usage, prices);
+  // Calls no recording is close to are answered by the run's simulate model, when the run has one.
+  const simulator = await simulatorOf(deps, input.runId, { generate: true, signal: context.cancellationSignal, ledger });
   const policy = new LlmAgentPolicy({
     client: runLlmOf(deps, withModel(run, llm))!.client('agent'),
     tools: new Map(simulator.cache.tools.map((t) => [t.name, t])),

@@ -4,6 +4,7 @@ import { canonicalArguments } from '../src/simulator/canonical.js';
 import { simulatorInputFromStore } from '../src/simulator/from-store.js';
 import type { GeneratedAnswerMemo } from '../src/simulator/generation.js';
 import { Simulator } from '../src/simulator/simulator.js';
+import type { UsageLedger } from '../src/llm/usage-ledger.js';
 import type { ActivityDeps } from './deps.js';
 import { runLlmOf } from './run-llm.js';
 
@@ -18,6 +19,8 @@ export interface SimulatorOfOptions {
   memo?: GeneratedAnswerMemo;
   /** Aborts model requests, e.g. the activity's cancellation signal. */
   signal?: AbortSignal;
+  /** Where the generating model's tokens are added too (stage `simulate`), e.g. a replay's own count. */
+  ledger?: UsageLedger;
 }
 
 /** A simulator over everything the run recorded, the probe episode included. */
@@ -33,6 +36,7 @@ export async function simulatorOf(deps: ActivityDeps, runId: string, options: Si
     onReject: (request, reason, raw) =>
       llm.reject('simulate', `${request.tool.name}(${canonicalArguments(request.arguments)}) in state "${request.state}"`, reason, raw),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.ledger === undefined ? {} : { ledger: options.ledger }),
   });
   return new Simulator(cache, { generator, memo: options.memo ?? storeMemo(deps, runId) });
 }

@@ -187,8 +187,9 @@ export interface PolicyScore {
   /** A few tasks that no attempt solved, for a person to look at. */
   failedExamples: string[];
   /**
-   * llm-agent: the model evaluated and what the attempts this score counts cost. The run's store
-   * (stage `agent`) holds every billed call, those of retried attempts included.
+   * llm-agent: the model evaluated and what the attempts this score counts cost: the agent's tokens
+   * (stage `agent`) and those of the answers generated for it (stage `simulate`). The run's store
+   * holds every billed call, those of retried attempts included.
    */
   llm?: { provider: 'anthropic' | 'openai-compatible'; model: string; usage: RunUsage };
 }

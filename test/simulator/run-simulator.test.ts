@@ -7,6 +7,7 @@ import { STORED_LLM_KEY } from '../../activities/run-llm.js';
 import { runtimeConfig } from '../../src/config.js';
 import type { JsonValue } from '../../src/domain.js';
 import { resolveLlmConfig } from '../../src/llm/config.js';
+import { UsageLedger } from '../../src/llm/usage-ledger.js';
 import { RESULT_TOOL_NAME } from '../../src/llm/stages/response-generation-prompt.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { anthropicMessage, anthropicToolUse } from '../helpers/fake-llm/anthropic-replies.js';
@@ -57,9 +58,12 @@ describe('simulatorOf: the run simulator activities use', () => {
 
   it("generates with the run's simulate model when replay asks: tokens metered into the store, unusable output kept as a rejection", async () => {
     await storeLlm(resolveLlmConfig({ provider: 'anthropic', baseURL: fake.baseURL, apiKeyEnv: KEY_ENV, models: { simulate: 'claude-simulate-test' } }, { [KEY_ENV]: KEY }) as unknown as JsonValue);
-    const simulator = await simulatorOf(deps, run.runId, { generate: true });
+    // A replay counts the generating model's tokens in its own ledger too.
+    const ledger = new UsageLedger();
+    const simulator = await simulatorOf(deps, run.runId, { generate: true, ledger });
     fake.enqueue(anthropicToolUse([{ name: RESULT_TOOL_NAME, input: { ...SEARCH_ANSWER, isError: false } }]));
     const answer = await simulator.startEpisode().call('search_nodes', MISSED_SEARCH);
+    expect(ledger.snapshot().entries).toEqual([expect.objectContaining({ stage: 'simulate', model: 'claude-simulate-test', calls: 1 })]);
     expect(answer).toMatchObject({ provenance: 'generated', result: SEARCH_ANSWER, generated: { model: 'claude-simulate-test' } });
     expect((fake.scripted[0]!.body as { model: string }).model).toBe('claude-simulate-test');
     expect(await store.listLlmUsage(run.runId)).toEqual([expect.objectContaining({ stage: 'simulate', model: 'claude-simulate-test', calls: 1 })]);
