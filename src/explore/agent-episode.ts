@@ -1,7 +1,7 @@
 import type { JsonValue, RecordedCall, SubDag, ToolDefinition } from '../domain.js';
 import { isJsonObject } from '../json.js';
 import { runAgentLoop, type AgentStop, type AgentTool, type MalformedCall, type PriorToolCall } from '../llm/stages/agent-loop.js';
-import { EXPLORER_SYSTEM, explorerInstruction } from '../llm/stages/explorer-prompt.js';
+import { EXPLORER_SYSTEM, explorerInstruction, explorerNudge } from '../llm/stages/explorer-prompt.js';
 import type { LlmClient } from '../llm/types.js';
 import type { UsageLedger } from '../llm/usage-ledger.js';
 import { EpisodeRecorder, summarize, type EpisodeIo, type EpisodePlan, type EpisodeSummary } from './episode-recorder.js';
@@ -44,8 +44,13 @@ export function stepBudget(subDag: SubDag): number {
 
 /** Every tool of the sub-DAG has at least one exploration call that did not fail. */
 export function isCovered(subDag: SubDag, calls: readonly RecordedCall[]): boolean {
+  return uncovered(subDag, calls).length === 0;
+}
+
+/** The sub-DAG's tools with no successful call yet, in the sub-DAG's order. */
+function uncovered(subDag: SubDag, calls: readonly RecordedCall[]): string[] {
   const succeeded = new Set(calls.filter((c) => c.phase === 'explore' && !c.isError).map((c) => c.tool));
-  return subDag.tools.every((tool) => succeeded.has(tool));
+  return subDag.tools.filter((tool) => !succeeded.has(tool));
 }
 
 /**
@@ -97,6 +102,8 @@ export async function runAgentEpisode(plan: EpisodePlan, deps: AgentEpisodeDeps)
       },
       maxSteps: budget - prior.length,
       shouldStop: covered,
+      // A model that stops before every tool has succeeded is told which are left, once.
+      nudge: () => explorerNudge(tools, uncovered(plan.subDag, recorded)),
       onMalformed: (call) => deps.onMalformed?.({ ...call, raw: recorder.redactText(call.raw), message: recorder.redactText(call.message) }),
       stage: 'explore',
       ...(deps.ledger ? { ledger: deps.ledger } : {}),

@@ -226,6 +226,27 @@ describe('the LLM explorer on the real memory server', () => {
     expect(instruction).toContain('- entityName: "Charles Babbage", "Ada Lovelace"');
   });
 
+  it('tells a model that stops before every tool succeeded which tools are left, once, and it goes on', async () => {
+    fake = await startFakeAnthropic({
+      apiKey: KEY,
+      script: [
+        anthropicToolUse([{ name: 'search_nodes', input: { query: 'Babbage' } }]),
+        anthropicText('I searched the graph.'),
+        reading((request) => {
+          const name = resultJson(blocksOf(request.body, 'tool_result')[0]).entities[0].name as string;
+          return anthropicToolUse([{ name: 'open_nodes', input: { names: [name] } }]);
+        }),
+      ],
+    });
+    const { deps } = explorerDeps(anthropicClientFor(fake, 'claude-sonnet-4-6'));
+    const outcome = await runAgentEpisode(planFor(searchOpen), deps);
+    expect(outcome).toMatchObject({ stopped: 'goal-reached', covered: true, summary: { calls: 2 } });
+    const nudge = messagesOf(fake.scripted[2]!.body).at(-1)!;
+    expect(nudge.role).toBe('user');
+    expect(JSON.stringify(nudge.content)).toContain('These tools have not succeeded yet: open_nodes.');
+    expect(fake.unscripted).toBe(0);
+  });
+
   it('lets the model correct a call the server refused, recording the failed call and the corrected one', async () => {
     fake = await startFakeAnthropic({
       apiKey: KEY,

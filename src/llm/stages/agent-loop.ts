@@ -40,6 +40,12 @@ export interface AgentLoopInput {
   prior?: readonly PriorToolCall[];
   /** Checked before each model turn: true ends the loop (`goal-reached`) without asking the model again. */
   shouldStop?: () => boolean;
+  /**
+   * Asked when the model answers without calling a tool: a message returned is sent to it as the next
+   * user turn and the conversation goes on (at most `maxNudges` times, default 1); none ends the loop.
+   */
+  nudge?: () => string | undefined;
+  maxNudges?: number;
   /** Told of each malformed call as it happens, before the model is asked to correct it. */
   onMalformed?: (call: MalformedCall) => void | Promise<void>;
   /** Malformed calls answered with an error before the loop gives up. Default 3. */
@@ -112,6 +118,7 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
   const usage: LlmUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
   let model = input.client.model;
   let turns = 0;
+  let nudges = 0;
   let lastText = '';
 
   const account = (used: LlmUsage, answeredBy: string) => {
@@ -156,7 +163,13 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentLoopResu
     account(response.usage, response.model);
     lastText = response.text;
     transcript.push({ role: 'assistant', text: response.text, ...(response.toolCalls.length > 0 ? { toolCalls: response.toolCalls } : {}) });
-    if (response.toolCalls.length === 0) return finish('answered');
+    if (response.toolCalls.length === 0) {
+      const nudge = nudges < (input.maxNudges ?? 1) ? input.nudge?.() : undefined;
+      if (nudge === undefined) return finish('answered');
+      nudges += 1;
+      transcript.push({ role: 'user', text: nudge });
+      continue;
+    }
 
     const results: LlmToolResult[] = [];
     for (const call of response.toolCalls) results.push(await execute(call, turn));

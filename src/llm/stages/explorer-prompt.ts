@@ -33,10 +33,14 @@ export interface ExplorerBrief {
 const MAX_HINTS = 24;
 const MAX_HINT_CHARS = 200;
 
+/** The names the model knows the tools by: offered names, which MCP names are not always. */
+function offeredNames(tools: readonly AgentTool[]): Map<string, string> {
+  const offered = offerTools(tools);
+  return new Map(offered.llmTools.map((t) => [offered.mcpName(t.name)!, t.name]));
+}
+
 export function explorerInstruction(brief: ExplorerBrief): string {
-  // The names the model knows the tools by: offered names, which MCP names are not always.
-  const offered = offerTools(brief.tools);
-  const names = new Map(offered.llmTools.map((t) => [offered.mcpName(t.name)!, t.name]));
+  const names = offeredNames(brief.tools);
   const nameOf = (tool: string) => names.get(tool) ?? tool;
   const lines = [
     'Explore these tools, in this order; each must succeed at least once:',
@@ -60,4 +64,14 @@ export function explorerInstruction(brief: ExplorerBrief): string {
   }
   lines.push('', `You may make at most ${brief.maxSteps} tool calls.`);
   return lines.join('\n');
+}
+
+/** Said once to a model that stops before every tool has succeeded; nothing when all have. */
+export function explorerNudge(tools: readonly AgentTool[], uncovered: readonly string[]): string | undefined {
+  if (uncovered.length === 0) return undefined;
+  const names = offeredNames(tools);
+  return (
+    `These tools have not succeeded yet: ${uncovered.map((tool) => names.get(tool) ?? tool).join(', ')}. ` +
+    'Call each of them, correcting any call that failed, before you stop. If one cannot succeed, say why in one sentence.'
+  );
 }

@@ -173,6 +173,27 @@ describe('the agent loop resumed, stopped by its caller, and reporting malformed
     expect(server.scripted).toHaveLength(1);
   });
 
+  it('nudges a model that stops early once, as a user turn, and then lets it stop', async () => {
+    server = await startFakeAnthropic({
+      apiKey: KEY,
+      script: [anthropicText('Done.'), anthropicToolUse([{ id: 'toolu_1', name: 'graph_open', input: { names: ['Charles Babbage'] } }]), anthropicText('Done now.'), anthropicText('Really done.')],
+    });
+    const { calls, call } = executor();
+    const nudged: number[] = [];
+    const run = await runAgentLoop({
+      client: anthropicClientFor(server), system: 'Solve it.', instruction: 'Open Babbage.', tools: TOOLS, call, maxSteps: 5, stage: 'explore',
+      nudge: () => (nudged.push(server!.scripted.length), 'graph_open has not succeeded yet: call it.'),
+    });
+    expect(run).toMatchObject({ stopped: 'answered', finalText: 'Done now.' });
+    expect(calls.map((c) => c.tool)).toEqual(['graph/open']);
+    // Asked once (after the first answer), not again: the default is one nudge.
+    expect(nudged).toEqual([1]);
+    expect(server.scripted).toHaveLength(3);
+    const last = messagesOf(server.scripted[1]!.body).at(-1)!;
+    expect(last.role).toBe('user');
+    expect(JSON.stringify(last.content)).toContain('graph_open has not succeeded yet: call it.');
+  });
+
   it('tells onMalformed of each malformed call before asking the model again', async () => {
     server = await startFakeAnthropic({
       apiKey: KEY,
