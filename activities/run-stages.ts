@@ -3,6 +3,8 @@
  * (run-llm.ts), otherwise the worker's offline one. Model output a stage cannot use is kept in the
  * store with its reason, so a person can see what the model got wrong.
  */
+import { createHash } from 'node:crypto';
+import type { JsonValue } from '../src/domain.js';
 import type { EdgeJudge } from '../src/graph/edge-judge.js';
 import { LlmEdgeJudge } from '../src/llm/stages/llm-edge-judge.js';
 import { LlmSynthesizer } from '../src/llm/stages/llm-synthesizer.js';
@@ -24,6 +26,11 @@ export function edgeJudgeOf(deps: ActivityDeps, run: RunRecord): EdgeJudge {
   const judge = new LlmEdgeJudge({
     client: llm.client('judge'),
     ledger: new UsageLedger(),
+    // Each batch's judgements are kept as they come: a retried graph stage pays only for the rest.
+    memo: {
+      get: async (batch) => (await deps.store.getLlmAnswer(run.runId, 'judge', batchKey(llm, batch))) as JsonValue[] | undefined,
+      put: (batch, judgements) => deps.store.saveLlmAnswer(run.runId, 'judge', batchKey(llm, batch), judgements),
+    },
     onRejection: (r) => rejections.record('judge', `batch-${r.batch}/${r.pair ?? r.kind}/${count++}`, r.reason, { ...r }),
   });
   return { name: judge.name, judge: (pairs) => rejections.settled(judge.judge(pairs)) };
@@ -38,6 +45,11 @@ export function synthesizerOf(deps: ActivityDeps, run: RunRecord): Synthesizer {
     onReject: (r) => rejections.record('synthesize', `sub-dag-${r.subDagIndex}/proposal-${r.index}`, r.reason, r.proposal),
   });
   return { name: synthesizer.name, synthesize: (episode) => rejections.settled(synthesizer.synthesize(episode)) };
+}
+
+/** A batch's key: the judge's model and a digest of the batch's text (pairs, fields, descriptions). */
+function batchKey(llm: RunLlm, batch: string): string {
+  return `${llm.config.models.judge}/${createHash('sha256').update(batch).digest('hex').slice(0, 32)}`;
 }
 
 /** Stages tell of rejections as they happen; their result waits until every one is stored. */

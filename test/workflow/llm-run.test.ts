@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonValue } from '../../src/domain.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { costOf } from '../../src/llm/cost.js';
+import { EDGE_TOOL_NAME } from '../../src/llm/stages/edge-judge-prompt.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
 import { progressQuery, type GenerateServerDatasetInput, type RunSummary } from '../../workflows/api.js';
 import { anthropicError, anthropicOverloaded, anthropicRateLimited, anthropicServerError } from '../helpers/fake-llm/anthropic-replies.js';
@@ -21,6 +22,9 @@ import { hang } from '../helpers/fake-llm/script.js';
 import { expectEveryStepOnce } from '../helpers/records.js';
 import { bundleWorkflows, connect, isolatedConfig, uniqueId, useTestWorker } from '../helpers/temporal.js';
 import { createFireflyWorker } from '../../worker.js';
+
+// Recorded bodies are read loosely: the assertions say what must be there.
+type Json = Record<string, any>;
 
 const KEY_ENV = 'FIREFLY_TEST_ANTHROPIC_KEY';
 const KEY = 'sk-ant-test-0000';
@@ -153,13 +157,20 @@ describe('a run driven by Claude (a local Messages API server)', () => {
       [6, hang()],
       [9, anthropicServerError()],
     ]);
-    // And a rate limit on the judge's second verdict: the retry pays only for tasks not judged yet.
+    // And rate limits on the pair judge's second batch and the task judge's second verdict: each
+    // retry pays only for what the attempt before it had not got answered.
+    let judgeRequests = 0;
     let verifyRequests = 0;
-    const fault = (index: number, stage: string) => faults.get(index) ?? (stage === 'verify' && ++verifyRequests === 2 ? anthropicRateLimited('1') : undefined);
+    const fault = (index: number, stage: string) =>
+      faults.get(index) ??
+      ((stage === 'judge' && ++judgeRequests === 2) || (stage === 'verify' && ++verifyRequests === 2) ? anthropicRateLimited('1') : undefined);
     const { model, fake, summary } = await run('llm-faults', { fault }, { timeoutMs: 3_000 });
     expect(summary.subDags.explored).toBe(3);
     expect(summary.tasks.verified).toBeGreaterThan(0);
-    expect(fake.scripted.length).toBe(model.reported.requests + faults.size + 1);
+    expect(fake.scripted.length).toBe(model.reported.requests + faults.size + 2);
+    // Every batch of pairs was paid for once.
+    const batches = new Set(fake.scripted.filter((r) => (r.body as Json).tool_choice?.name === EDGE_TOOL_NAME).map((r) => JSON.stringify((r.body as Json).messages)));
+    expect(model.reportedByStage.judge.requests).toBe(batches.size);
     const judged = (await worker().store.listVerdicts(summary.runId)).filter((v) => v.check === 'llm-judge');
     expect(judged.length).toBeGreaterThanOrEqual(2);
     expect(model.reportedByStage.verify.requests).toBe(judged.length);

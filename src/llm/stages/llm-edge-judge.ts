@@ -5,7 +5,7 @@
  * (edge-verdicts.ts). Batches run one after another: the run's rate and concurrency caps belong to
  * the activity layer, and a sequential judge keeps the request order (and the fakes' scripts) fixed.
  */
-import type { ToolEdge } from '../../domain.js';
+import type { JsonValue, ToolEdge } from '../../domain.js';
 import type { CandidatePair, EdgeJudge } from '../../graph/edge-judge.js';
 import type { LlmClient } from '../types.js';
 import type { UsageLedger } from '../usage-ledger.js';
@@ -23,6 +23,14 @@ export interface LlmEdgeJudgeOptions {
   batchSize?: number;
   /** Output budget per request (default 4096: ~25 judgements with short reasons, plus margin). */
   maxTokens?: number;
+  /**
+   * Keeps each batch's parsed judgements by the batch's text, so that a retried graph stage pays
+   * only for the batches an earlier attempt did not get answered.
+   */
+  memo?: {
+    get(batchText: string): Promise<JsonValue[] | undefined>;
+    put(batchText: string, judgements: JsonValue[]): Promise<void>;
+  };
   /** Told of each rejection as it happens (they are also kept in `rejections`). */
   onRejection?: (rejection: EdgeRejection) => void;
   signal?: AbortSignal;
@@ -53,12 +61,28 @@ export class LlmEdgeJudge implements EdgeJudge {
   }
 
   private async judgeBatch(pairs: CandidatePair[], batch: number): Promise<ToolEdge[]> {
+    const memo = this.options.memo;
+    const text = renderEdgeBatch(pairs);
+    const kept = await memo?.get(text);
+    const result = kept ? ({ ok: true, value: kept } as const) : await this.ask(text);
+    if (!result.ok) {
+      this.record({ batch, kind: 'batch-failed', reason: `${pairs.length} pairs unjudged after ${result.attempts} attempts: ${result.reason}`, raw: result.raw });
+      return [];
+    }
+    if (!kept) await memo?.put(text, result.value);
+    // Edges carry the judge's name (the configured model), as EdgeJudge promises; the ledger keeps the answering model.
+    const outcome = edgesFromJudgements(result.value, pairs, batch, this.name);
+    outcome.rejections.forEach((rejection) => this.record(rejection));
+    return outcome.edges;
+  }
+
+  private ask(text: string) {
     const { client, ledger, signal } = this.options;
-    const result = await forcedToolCall(
+    return forcedToolCall(
       client,
       {
         system: EDGE_JUDGE_SYSTEM,
-        messages: [{ role: 'user', text: renderEdgeBatch(pairs) }],
+        messages: [{ role: 'user', text }],
         tools: [EDGE_TOOL],
         toolChoice: { name: EDGE_TOOL_NAME },
         maxTokens: this.maxTokens,
@@ -67,14 +91,6 @@ export class LlmEdgeJudge implements EdgeJudge {
       },
       { ledger, stage: 'judge', parse: parseJudgements, ...(signal === undefined ? {} : { signal }) },
     );
-    if (!result.ok) {
-      this.record({ batch, kind: 'batch-failed', reason: `${pairs.length} pairs unjudged after ${result.attempts} attempts: ${result.reason}`, raw: result.raw });
-      return [];
-    }
-    // Edges carry the judge's name (the configured model), as EdgeJudge promises; the ledger keeps the answering model.
-    const outcome = edgesFromJudgements(result.value, pairs, batch, this.name);
-    outcome.rejections.forEach((rejection) => this.record(rejection));
-    return outcome.edges;
   }
 
   private record(rejection: EdgeRejection): void {
