@@ -76,6 +76,7 @@ export function taskJudgeOf(deps: ActivityDeps, run: RunRecord): TaskJudge | und
   const judge = new LlmTaskJudge({ client: llm.client('verify'), ledger: new UsageLedger() });
   return {
     name: judge.name,
+    concurrency: llm.config.maxConcurrent,
     judge: async (task) => {
       const subject = `${judge.name}/${task.id}`;
       const kept = (await deps.store.getLlmAnswer(run.runId, 'verify', subject)) as { passed: boolean; reason: string } | undefined;

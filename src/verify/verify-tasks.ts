@@ -1,9 +1,12 @@
 import type { Task, Verdict } from '../domain.js';
+import { mapLimited } from '../map-limited.js';
 import { CHECKS, type CheckContext } from './checks.js';
 
 /** Where an LLM judge plugs in; with none configured, no `llm-judge` verdicts are written. */
 export interface TaskJudge {
   readonly name: string;
+  /** Tasks judged at once (default 1); a model judge's requests are capped by its rate limiter too. */
+  readonly concurrency?: number;
   judge(task: Task): Promise<{ passed: boolean; reason: string }>;
 }
 
@@ -14,7 +17,8 @@ export interface VerificationResult {
 
 /**
  * Runs every check on every candidate (so the rejection breakdown counts each failed check), then
- * the duplicate check over the survivors in order, then the LLM judge if there is one.
+ * the duplicate check over the survivors in order, then the LLM judge, if there is one, on the
+ * first of each kind (several at once when the judge allows).
  */
 export async function verifyTasks(candidates: Task[], context: CheckContext, judge?: TaskJudge): Promise<VerificationResult> {
   const verdicts: Verdict[] = [];
@@ -29,10 +33,21 @@ export async function verifyTasks(candidates: Task[], context: CheckContext, jud
     if (ok) survivors.push(task);
   }
   const seen = new Map<string, string>();
-  const verified: Task[] = [];
+  const unique: Task[] = [];
+  const firstOf = new Map<string, string | undefined>();
   for (const task of survivors) {
     const key = duplicateKey(task);
-    const first = seen.get(key);
+    firstOf.set(task.id, seen.get(key));
+    if (seen.has(key)) continue;
+    seen.set(key, task.id);
+    unique.push(task);
+  }
+  // The judge's answers come in any order; the verdicts are written in the candidates' order.
+  const judged = judge ? await mapLimited(unique, judge.concurrency ?? 1, (task) => judge.judge(task)) : [];
+  const judgedBy = new Map(unique.map((task, i) => [task.id, judged[i]]));
+  const verified: Task[] = [];
+  for (const task of survivors) {
+    const first = firstOf.get(task.id);
     verdicts.push({
       taskId: task.id,
       check: 'no-duplicate',
@@ -40,11 +55,10 @@ export async function verifyTasks(candidates: Task[], context: CheckContext, jud
       reason: first === undefined ? 'no earlier task has this instruction and tool sequence' : `same instruction and tools as task ${first}`,
     });
     if (first !== undefined) continue;
-    seen.set(key, task.id);
-    if (judge) {
-      const { passed, reason } = await judge.judge(task);
-      verdicts.push({ taskId: task.id, check: 'llm-judge', passed, reason: `${judge.name}: ${reason}` });
-      if (!passed) continue;
+    const verdict = judgedBy.get(task.id);
+    if (judge && verdict) {
+      verdicts.push({ taskId: task.id, check: 'llm-judge', passed: verdict.passed, reason: `${judge.name}: ${verdict.reason}` });
+      if (!verdict.passed) continue;
     }
     verified.push(task);
   }

@@ -136,6 +136,26 @@ describe('verifyTasks', () => {
     expect(verdictsOf(verdicts, broken.grounded).some((v) => v.check === 'llm-judge')).toBe(false);
   });
 
+  it('asks a judge that allows it about several tasks at once, and writes the verdicts in the candidates order', async () => {
+    let running = 0;
+    let most = 0;
+    // Later tasks answer first: the verdicts must not follow the answers' order.
+    const slow: TaskJudge = {
+      name: 'slow-judge',
+      concurrency: 3,
+      judge: async (task) => {
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 5 * (tasks.length - tasks.indexOf(task))));
+        running -= 1;
+        return { passed: true, reason: `judged ${task.id}` };
+      },
+    };
+    const { verdicts, verified } = await verifyTasks(tasks, context, slow);
+    expect(most).toBe(Math.min(3, tasks.length));
+    expect(verified.map((t) => t.id)).toEqual(tasks.map((t) => t.id));
+    expect(verdicts.filter((v) => v.check === 'llm-judge').map((v) => v.taskId)).toEqual(tasks.map((t) => t.id));
+  });
+
   it('writes no llm-judge verdict without a judge', async () => {
     const { verdicts } = await verifyTasks(tasks, context);
     expect(verdicts.some((v) => v.check === 'llm-judge')).toBe(false);
