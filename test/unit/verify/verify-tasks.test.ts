@@ -150,8 +150,9 @@ describe('verifyTasks', () => {
         return { passed: true, reason: `judged ${task.id}` };
       },
     };
+    expect(tasks.length).toBeGreaterThan(3);
     const { verdicts, verified } = await verifyTasks(tasks, context, slow);
-    expect(most).toBe(Math.min(3, tasks.length));
+    expect(most).toBe(3);
     expect(verified.map((t) => t.id)).toEqual(tasks.map((t) => t.id));
     expect(verdicts.filter((v) => v.check === 'llm-judge').map((v) => v.taskId)).toEqual(tasks.map((t) => t.id));
   });
