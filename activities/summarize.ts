@@ -7,6 +7,7 @@ import type { ActivityDeps } from './deps.js';
 import type { RunRecord } from '../src/store/store.js';
 import { loadRun } from './run-context.js';
 import { runUsage, storedLlmConfig } from './run-llm.js';
+import { perItem } from '../src/llm/usage-ledger.js';
 import type { RunCost } from '../workflows/api.js';
 
 /** The run's figures, counted from the store (not from what the workflow remembers). */
@@ -58,11 +59,9 @@ export function summarizeRunActivity(deps: ActivityDeps) {
 async function runCost(deps: ActivityDeps, run: RunRecord, verified: number): Promise<RunCost> {
   const config = storedLlmConfig(run);
   const usage = await runUsage(deps, run);
-  const { total } = usage;
-  const tokens = total.inputTokens + total.outputTokens + total.cacheReadTokens + total.cacheWriteTokens;
   return {
     models: config.provider === 'offline' ? { provider: 'offline' } : { provider: config.provider, models: config.models },
     usage,
-    perVerifiedTask: verified === 0 ? null : { tokens: Math.round(tokens / verified), costUsd: Math.round((total.costUsd / verified) * 1_000_000) / 1_000_000 },
+    perVerifiedTask: perItem(usage.total, verified),
   };
 }

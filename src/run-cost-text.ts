@@ -1,4 +1,5 @@
 import type { RunCost } from '../workflows/api.js';
+import { totalTokens } from './llm/usage-ledger.js';
 
 /** The lines a run's end prints about its models: which, how many tokens, what per verified task. */
 export function runCostLines(cost: RunCost): string[] {
@@ -6,7 +7,7 @@ export function runCostLines(cost: RunCost): string[] {
     return ['models: none (offline): arguments and tasks come from the deterministic offline planner and synthesizer; 0 tokens, $0'];
   }
   const { total } = cost.usage;
-  const tokens = total.inputTokens + total.outputTokens + total.cacheReadTokens + total.cacheWriteTokens;
+  const tokens = totalTokens(total);
   const stages = Object.entries(cost.models.models).map(([stage, model]) => `${stage}=${model}`).join(' ');
   const lines = [
     `models (${cost.models.provider}): ${stages}`,

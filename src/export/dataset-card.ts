@@ -1,3 +1,4 @@
+import { perItem, totalTokens } from '../llm/usage-ledger.js';
 import { SANDBOX_PLACEHOLDER } from '../explore/sandbox-paths.js';
 import { DATASET_CONFIGS, DATASET_FILES } from './dataset-files.js';
 import { REWARD_SPEC } from './rl-row.js';
@@ -45,9 +46,9 @@ function modelsLine(models: CardInput['models'], tasks: number): string {
   if (!models) return 'No language model was used: every stage ran its offline, deterministic implementation.';
   const stages = Object.entries(models.stages).map(([stage, model]) => `${stage} \`${model}\``).join(', ');
   const { total } = models.usage;
-  const tokens = total.inputTokens + total.outputTokens + total.cacheReadTokens + total.cacheWriteTokens;
-  const perTask = tasks === 0 ? '' : ` ($${(total.costUsd / tasks).toFixed(4)} per verified task)`;
-  return `Models (${models.provider}): ${stages}. They used ${total.calls} requests and ${tokens} tokens, $${total.costUsd.toFixed(4)}${perTask}.`;
+  const perTask = perItem(total, tasks);
+  const perTaskText = perTask ? ` ($${perTask.costUsd.toFixed(4)} per verified task)` : '';
+  return `Models (${models.provider}): ${stages}. They used ${total.calls} requests and ${totalTokens(total)} tokens, $${total.costUsd.toFixed(4)}${perTaskText}.`;
 }
 
 function body({ run, models, pipelineVersion, counts, skipped, hasSimulatorDoc }: CardInput): string {

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../domain.js';
-import type { UsageTotals } from '../llm/usage-ledger.js';
+import { perItem, type UsageTotals } from '../llm/usage-ledger.js';
 import type { DatasetCounts, ExportInput, FileDigest, SkippedTask } from './types.js';
 
 /**
@@ -52,7 +52,7 @@ function llmSection(input: ExportInput, tasks: number): JsonObject {
       by_stage: models.usage.entries.map((e) => ({ stage: e.stage, model: e.model, ...totalsOf(e) })),
       total: totalsOf(total),
       unpriced_models: models.usage.unpricedModels,
-      cost_usd_per_verified_task: tasks === 0 ? null : Math.round((total.costUsd / tasks) * 1_000_000) / 1_000_000,
+      cost_usd_per_verified_task: perItem(total, tasks)?.costUsd ?? null,
     },
   };
 }

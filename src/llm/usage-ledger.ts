@@ -13,6 +13,17 @@ export interface UsageTotals extends LlmUsage {
   costUsd: number;
 }
 
+/** Every token of a usage, whatever it was billed as. */
+export function totalTokens(usage: LlmUsage): number {
+  return usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+}
+
+/** Tokens and cost per item (a verified task, say), cost rounded to a millionth of a dollar; null for no items. */
+export function perItem(total: UsageTotals, items: number): { tokens: number; costUsd: number } | null {
+  if (items === 0) return null;
+  return { tokens: Math.round(totalTokens(total) / items), costUsd: Math.round((total.costUsd / items) * 1_000_000) / 1_000_000 };
+}
+
 export interface LedgerEntry extends UsageTotals {
   stage: LlmStage;
   model: string;
