@@ -10,6 +10,8 @@ import { specRedactor } from '../src/secrets/spec-secrets.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { loadRun } from './run-context.js';
+import { SpecError } from '../src/mcp/errors.js';
+import type { DiscoveredTool } from '../src/domain.js';
 import { runPolicy } from './run-policy.js';
 
 /**
@@ -34,10 +36,20 @@ export function discoverToolsActivity(deps: ActivityDeps) {
         // Descriptions and schema defaults may be built from the server's configuration, secrets included.
         const redactor = specRedactor(spec, deps.env);
         await deps.store.saveTools(input.runId, tools.map((tool) => redactTool(tool, redactor)));
+        // Recorded first, so the reasons stay readable in the store; then nothing is left to explore.
+        if (!tools.some((t) => t.usable)) throw noUsableTools(spec.name, tools);
         return { discovered: tools.length, usable: tools.filter((t) => t.usable).length, warnings };
       } finally {
         await session.close();
       }
     });
   };
+}
+
+function noUsableTools(server: string, tools: DiscoveredTool[]): SpecError {
+  if (tools.length === 0) {
+    return new SpecError('server', `server "${server}" lists no tools: check that the spec starts the right server with the options that enable its tools`);
+  }
+  const reasons = tools.map((t) => `${t.name}: ${t.skipReason ?? 'unusable'}`).join('; ');
+  return new SpecError('server', `none of the ${tools.length} tools of server "${server}" may be called (${reasons}): allow some in the policy or server.exclude`);
 }

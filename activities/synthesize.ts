@@ -22,6 +22,7 @@ export function synthesizeTasksActivity(deps: ActivityDeps) {
         subDagIndex: input.subDagIndex,
         calls: await deps.store.listCalls(input.runId, input.subDagIndex),
         tools,
+        volatile: new Map((await deps.store.listProfiles(input.runId)).map((p) => [p.name, p.volatile ?? []])),
       });
       await deps.store.saveTasks(input.runId, input.subDagIndex, tasks);
       return { candidates: tasks.length, usage: await reportedUsage(deps, run) };

@@ -1,5 +1,7 @@
 import { candidatePairs } from '../src/graph/edge-judge.js';
-import { PROBE_INDEX, probeSubDag, profileTools } from '../src/explore/probe.js';
+import { PROBE_INDEX, probeRepeatSteps, probeSubDag, profileTools } from '../src/explore/probe.js';
+import { CLOCK_TICK_MS, volatilePaths } from '../src/explore/volatile.js';
+import { liveRepeat } from './live-repeat.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';
@@ -20,8 +22,9 @@ export interface GraphCounts {
 
 /**
  * Builds the tool graph: probes every tool once in a sandbox (most tools declare no output schema,
- * so their real output is the only way to learn its fields), then lets the judge decide the edges
- * among the pre-filtered candidate pairs.
+ * so their real output is the only way to learn its fields), makes the probe's calls again on a
+ * fresh sandbox to find the outputs that do not hold, then lets the judge decide the edges among
+ * the pre-filtered candidate pairs.
  */
 export function buildToolGraphActivity(deps: ActivityDeps) {
   return async function buildToolGraph(input: { runId: string; seed: number }): Promise<GraphCounts> {
@@ -31,7 +34,12 @@ export function buildToolGraphActivity(deps: ActivityDeps) {
       const tools = await deps.store.listTools(input.runId);
       const probed = await deps.store.getEpisode(input.runId, PROBE_INDEX);
       if (probed?.status !== 'done') await runRecordedEpisode(deps, run, spec, probeSubDag(tools));
-      const profiles = profileTools(tools, await deps.store.listCalls(input.runId, PROBE_INDEX));
+      const probeCalls = await deps.store.listCalls(input.runId, PROBE_INDEX);
+      const explored = probeCalls.filter((c) => c.phase === 'explore');
+      // The same calls once more on a fresh sandbox, a clock tick later: what changed is volatile.
+      const again = await liveRepeat(deps, run, spec, 'probe', 1, probeRepeatSteps(probeCalls), Date.now() + CLOCK_TICK_MS);
+      const volatile = volatilePaths(explored.map((call, i) => ({ tool: call.tool, first: call, again: again.calls[i]! })));
+      const profiles = profileTools(tools, probeCalls, volatile);
       const edges = await edgeJudgeOf(deps, run).judge(candidatePairs(profiles));
       await deps.store.saveProfiles(input.runId, profiles);
       await deps.store.saveEdges(input.runId, edges);

@@ -8,6 +8,7 @@ import { loadRun } from './run-context.js';
 import { reportedUsage } from './run-llm.js';
 import { taskJudgeOf } from './run-stages.js';
 import { simulatorOf } from './run-simulator.js';
+import { stableCheckOf } from './stable-check.js';
 
 export interface VerificationCounts {
   candidates: number;
@@ -20,17 +21,18 @@ export interface VerificationCounts {
 
 /**
  * Verifies every candidate of the run together (the duplicate check needs them all), replaying
- * reference trajectories through a simulator built from everything the run recorded, then asks
- * the run's judge model, if it has one, about the survivors.
+ * reference trajectories through a simulator built from everything the run recorded, executing
+ * the survivors' trajectories again on fresh live instances (\`stable\`), then asks the run's judge
+ * model, if it has one, about what held.
  */
 export function verifyTasksActivity(deps: ActivityDeps) {
   return async function verifyTasks(input: { runId: string }): Promise<VerificationCounts> {
     return withFailureMapping(() => whileHeartbeating(async () => {
-      const { run } = await loadRun(deps, input.runId);
+      const { run, spec } = await loadRun(deps, input.runId);
       const candidates = await deps.store.listTasks(input.runId);
       const tools = new Map((await deps.store.listTools(input.runId)).map((t) => [t.name, t]));
       const simulator = await simulatorOf(deps, input.runId);
-      const { verdicts, verified } = await verify(candidates, { tools, simulator }, taskJudgeOf(deps, run));
+      const { verdicts, verified } = await verify(candidates, { tools, simulator }, taskJudgeOf(deps, run), stableCheckOf(deps, run, spec));
       await deps.store.saveVerdicts(input.runId, verdicts);
       const rejectedByCheck: VerificationCounts['rejectedByCheck'] = {};
       for (const v of verdicts.filter((v) => !v.passed)) rejectedByCheck[v.check] = (rejectedByCheck[v.check] ?? 0) + 1;

@@ -51,6 +51,14 @@ export interface FieldDescriptor {
   example?: JsonValue;
 }
 
+/** An output path whose value does not hold from one call to the next: never an answer. */
+export interface VolatilePath {
+  /** A pattern path (`notes[].createdAt`). */
+  path: string;
+  /** `changed`: differed when the same call was made again on a fresh sandbox; `clock`: a date or time near the run's. */
+  reason: 'changed' | 'clock';
+}
+
 /** What the graph stage knows of one tool: its schema leaves and the fields its output really has. */
 export interface ToolProfile {
   name: string;
@@ -58,6 +66,13 @@ export interface ToolProfile {
   inputs: FieldDescriptor[];
   outputs: FieldDescriptor[];
   annotations?: ToolAnnotations;
+  /** Output paths found volatile by calling the tool twice (see explore/volatile.ts). */
+  volatile?: VolatilePath[];
+  /**
+   * Set when the tool failed on every call the probe made to it, both times: the reason, from its
+   * last reply. Such a tool is kept out of the graph, so it is never sampled.
+   */
+  broken?: string;
 }
 
 export type Confidence = 'high' | 'medium' | 'low';
@@ -170,7 +185,16 @@ export interface Task {
   synthesizer: string;
 }
 
-export type CheckName = 'grounded' | 'replayable' | 'no-leakage' | 'inputs-available' | 'non-trivial' | 'no-duplicate' | 'llm-judge';
+export type CheckName =
+  | 'grounded'
+  | 'replayable'
+  | 'no-leakage'
+  | 'inputs-available'
+  | 'non-trivial'
+  | 'unambiguous'
+  | 'no-duplicate'
+  | 'stable'
+  | 'llm-judge';
 
 export interface Verdict {
   taskId: string;

@@ -3,6 +3,8 @@ import type { Store } from '../store/store.js';
 import { redactCall } from '../secrets/redact-call.js';
 import { patternRedactor, type Redactor } from '../secrets/redactor.js';
 import { changesState } from '../simulator/state.js';
+import { SpecError } from '../mcp/errors.js';
+import { outputValue } from '../mcp/output.js';
 import { withPlaceholder, withSandbox } from './sandbox-paths.js';
 
 /** What the episode needs of a live server connection (see mcp/session.ts). */
@@ -131,7 +133,10 @@ export class EpisodeRecorder {
   async setup(from: number, recorded: RecordedCall[], keep: (ran: RanCall) => RecordedCall = (ran) => ran.executed): Promise<void> {
     for (let step = from; step < this.plan.setup.length; step++) {
       const { tool, arguments: args } = this.plan.setup[step]!;
-      recorded.push(keep(await this.run({ step, phase: 'setup', tool, arguments: args ?? {}, links: [], planner: 'setup' })));
+      const ran = await this.run({ step, phase: 'setup', tool, arguments: args ?? {}, links: [], planner: 'setup' });
+      // Recorded, so the server's reply stays in the store; an episode on an unseeded sandbox would record nothing true.
+      if (ran.stored.isError) throw setupFailed(step, tool, ran.stored.result);
+      recorded.push(keep(ran));
     }
   }
 
@@ -182,6 +187,13 @@ export class EpisodeRecorder {
     await this.session.close();
     ({ session: this.session, sandboxDir: this.sandboxDir } = await this.io.openSession(true, step));
   }
+}
+
+/** A setup call the server refused: only editing the spec (or the seed data) can fix it. */
+export function setupFailed(step: number, tool: string, result: JsonValue): SpecError {
+  const field = `server.setup[${step}]`;
+  const reply = JSON.stringify(outputValue(result))?.slice(0, 300) ?? 'no reply';
+  return new SpecError(field, `${field} (${tool}) failed on the server: ${reply}. Setup seeds every sandbox, so fix that call's arguments or remove it`);
 }
 
 export function summarize(calls: RecordedCall[]): EpisodeSummary {

@@ -1,9 +1,24 @@
-import type { DiscoveredTool, RecordedCall, SubDag, ToolProfile } from '../domain.js';
+import type { DiscoveredTool, RecordedCall, SubDag, ToolProfile, VolatilePath } from '../domain.js';
 import { inputFields, outputFieldsFromSchema, outputFieldsFromValue } from '../graph/schema-fields.js';
 import { outputValue } from '../mcp/output.js';
+import type { RepeatableStep } from './reexecute.js';
 
 /** The index of the probe episode: one call of every tool, to learn what outputs really contain. */
 export const PROBE_INDEX = -1;
+
+/**
+ * The probe's calls as a sequence to make again on a fresh sandbox (live-repeat): the same
+ * arguments, and each link fed from the repeat's own earlier output.
+ */
+export function probeRepeatSteps(probeCalls: RecordedCall[]): RepeatableStep[] {
+  const explored = probeCalls.filter((c) => c.phase === 'explore');
+  const position = new Map(explored.map((c, i) => [c.step, i]));
+  return explored.map((c) => ({
+    tool: c.tool,
+    arguments: c.arguments,
+    links: c.links.flatMap((l) => (position.has(l.fromStep) ? [{ argument: l.argument, fromStep: position.get(l.fromStep)!, outputPath: l.outputPath }] : [])),
+  }));
+}
 
 /**
  * The probe calls every usable tool once, in an order that lets earlier outputs feed later inputs
@@ -19,8 +34,11 @@ export function probeSubDag(tools: DiscoveredTool[]): SubDag {
   return { index: PROBE_INDEX, key: 'probe', tools: order, edges: [], shape: order.length === 1 ? 'single' : 'chain' };
 }
 
-/** A tool's inputs from its schema; its outputs from the declared schema and what its probe call returned. */
-export function profileTools(tools: DiscoveredTool[], probeCalls: RecordedCall[]): ToolProfile[] {
+/**
+ * A tool's inputs from its schema; its outputs from the declared schema and what its probe call
+ * returned; the output paths found volatile, when the probe was repeated (explore/volatile.ts).
+ */
+export function profileTools(tools: DiscoveredTool[], probeCalls: RecordedCall[], volatile: ReadonlyMap<string, VolatilePath[]> = new Map()): ToolProfile[] {
   return tools
     .filter((t) => t.usable)
     .map((tool) => {
@@ -35,6 +53,7 @@ export function profileTools(tools: DiscoveredTool[], probeCalls: RecordedCall[]
         inputs: inputFields(tool.inputSchema),
         outputs: mergeByPath(outputs),
         ...(tool.annotations ? { annotations: tool.annotations } : {}),
+        ...(volatile.get(tool.name)?.length ? { volatile: volatile.get(tool.name)! } : {}),
       };
     });
 }

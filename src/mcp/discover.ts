@@ -21,6 +21,14 @@ export async function discoverTools(session: McpSession, spec: ServerSpec = sess
       );
     }
   });
+  spec.setup.forEach((call, i) => {
+    if (!listed.some((tool) => tool.name === call.tool)) {
+      throw new SpecError(
+        `server.setup[${i}].tool`,
+        `server.setup[${i}] calls "${call.tool}", which server "${spec.name}" does not offer: fix the name (${nearestHint(call.tool, listed)}its tools are ${listed.map((t) => t.name).join(', ') || 'none'})`,
+      );
+    }
+  });
   const seen = new Set<string>();
   return listed.map((tool) => {
     const reason = seen.has(tool.name) ? 'another tool of the server has the same name' : skipReason(tool, spec.exclude);
@@ -29,6 +37,23 @@ export async function discoverTools(session: McpSession, spec: ServerSpec = sess
     const { taskSupport: _taskSupport, ...definition } = tool;
     return reason === undefined ? { ...definition, usable: true } : { ...definition, usable: false, skipReason: reason };
   });
+}
+
+/** "did you mean create_entities? ": the listed name closest to a misspelt one, when one is close. */
+function nearestHint(name: string, listed: readonly ListedTool[]): string {
+  const scored = listed.map((t) => ({ name: t.name, distance: editDistance(name.toLowerCase(), t.name.toLowerCase()) }));
+  const best = scored.sort((a, b) => a.distance - b.distance)[0];
+  return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? `did you mean "${best.name}"? ` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 /** Why a tool cannot be explored, or undefined when it can. Pure, so each rule is testable alone. */

@@ -113,6 +113,15 @@ CREATE TABLE IF NOT EXISTS llm_answers (
   answer_json TEXT NOT NULL,
   PRIMARY KEY (run_id, stage, subject)
 );
+CREATE TABLE IF NOT EXISTS live_repeats (
+  run_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  round INTEGER NOT NULL,
+  started_at_ms INTEGER NOT NULL,
+  wall_ms REAL NOT NULL,
+  calls_json TEXT NOT NULL,
+  PRIMARY KEY (run_id, subject, round)
+);
 CREATE TABLE IF NOT EXISTS llm_rejections (
   run_id TEXT NOT NULL,
   stage TEXT NOT NULL,

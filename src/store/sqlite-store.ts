@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { DiscoveredTool, JsonValue, RecordedCall, SubDag, Task, ToolEdge, ToolProfile, Verdict } from '../domain.js';
 import { SCHEMA } from './schema.js';
 import type { GeneratedAnswer, GenerationKey } from '../simulator/generation.js';
-import type { EpisodeRecord, LlmRejection, LlmUsageRecord, RunRecord, Store } from './store.js';
+import type { EpisodeRecord, LiveRepeat, LlmRejection, LlmUsageRecord, RunRecord, Store } from './store.js';
 
 const json = (value: unknown): string => JSON.stringify(value);
 const parse = <T>(text: string): T => JSON.parse(text) as T;
@@ -218,6 +218,26 @@ export class SqliteStore implements Store {
     return row && parse(row.answer_json);
   }
 
+  async saveLiveRepeat(runId: string, r: LiveRepeat): Promise<void> {
+    this.db
+      .prepare('INSERT OR IGNORE INTO live_repeats (run_id, subject, round, started_at_ms, wall_ms, calls_json) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(runId, r.subject, r.round, r.startedAtMs, r.wallMs, json(r.calls));
+  }
+
+  async getLiveRepeat(runId: string, subject: string, round: number): Promise<LiveRepeat | undefined> {
+    const row = this.db
+      .prepare('SELECT subject, round, started_at_ms, wall_ms, calls_json FROM live_repeats WHERE run_id = ? AND subject = ? AND round = ?')
+      .get(runId, subject, round) as LiveRepeatRow | undefined;
+    return row && liveRepeat(row);
+  }
+
+  async listLiveRepeats(runId: string): Promise<LiveRepeat[]> {
+    const rows = this.db
+      .prepare('SELECT subject, round, started_at_ms, wall_ms, calls_json FROM live_repeats WHERE run_id = ? ORDER BY subject, round')
+      .all(runId) as LiveRepeatRow[];
+    return rows.map(liveRepeat);
+  }
+
   async recordLlmRejection(runId: string, r: LlmRejection): Promise<void> {
     this.db
       .prepare('INSERT OR REPLACE INTO llm_rejections (run_id, stage, subject, reason, detail_json) VALUES (?, ?, ?, ?, ?)')
@@ -302,4 +322,10 @@ function episodeFromRow(row: EpisodeRow): EpisodeRecord {
     linkedCalls: row.linked_calls,
     ...(row.error ? { error: row.error } : {}),
   };
+}
+
+type LiveRepeatRow = { subject: string; round: number; started_at_ms: number; wall_ms: number; calls_json: string };
+
+function liveRepeat(row: LiveRepeatRow): LiveRepeat {
+  return { subject: row.subject, round: row.round, startedAtMs: row.started_at_ms, wallMs: row.wall_ms, calls: parse(row.calls_json) };
 }

@@ -1,5 +1,6 @@
 import type { LlmUsage } from '../llm/types.js';
 import type { GeneratedAnswer, GenerationKey } from '../simulator/generation.js';
+import type { RepeatedCallRecord } from '../explore/reexecute.js';
 import type { DiscoveredTool, JsonValue, RecordedCall, SubDag, Task, ToolEdge, ToolProfile, Verdict } from '../domain.js';
 
 /** One generation run: the workflow ID is its key, so a run started again under the same ID resumes. */
@@ -18,6 +19,21 @@ export interface LlmUsageRecord extends LlmUsage {
   stage: string;
   model: string;
   calls: number;
+}
+
+/**
+ * A recorded call sequence made again on a fresh live instance: the probe's, to find volatile
+ * outputs, or a task's reference trajectory, for the \`stable\` check. Kept apart from the
+ * recording, so the simulator's cache holds what episodes observed and nothing else.
+ */
+export interface LiveRepeat {
+  /** What was repeated: \`probe\`, \`task:<id>\`. */
+  subject: string;
+  /** 1, 2…: each round on its own fresh instance, at its own moment. */
+  round: number;
+  startedAtMs: number;
+  wallMs: number;
+  calls: RepeatedCallRecord[];
 }
 
 /** Model output a stage could not use, with why: kept so a person can see what the model got wrong. */
@@ -87,6 +103,11 @@ export interface Store {
   /** Replaces every verdict of the run: verification always judges all candidates together. */
   saveVerdicts(runId: string, verdicts: Verdict[]): Promise<void>;
   listVerdicts(runId: string): Promise<Verdict[]>;
+
+  /** Keeps the first round stored per (subject, round): a retry that repeated it again changes nothing. */
+  saveLiveRepeat(runId: string, repeat: LiveRepeat): Promise<void>;
+  getLiveRepeat(runId: string, subject: string, round: number): Promise<LiveRepeat | undefined>;
+  listLiveRepeats(runId: string): Promise<LiveRepeat[]>;
 
   /**
    * Adds one model response's tokens. Not idempotent on purpose: an activity retried after a

@@ -1,4 +1,6 @@
-import type { JsonPrimitive, JsonValue } from '../domain.js';
+import type { JsonPrimitive, JsonValue, VolatilePath } from '../domain.js';
+import { SANDBOX_PLACEHOLDER } from '../explore/sandbox-paths.js';
+import { isVolatile } from '../explore/volatile.js';
 import { primitiveLeaves } from '../explore/json-path.js';
 import { containsMarker } from '../secrets/marker.js';
 import { appearsIn } from '../verify/appears-in.js';
@@ -26,11 +28,13 @@ const TIME_LIKE = /\d{1,2}:\d{2}:\d{2}|GMT|\b(19|20)\d{2}-\d{2}-\d{2}T/;
 /**
  * Answer candidates in one step's output: primitive leaves a user could not know in advance —
  * strings and numbers (booleans are a coin toss), not status reports, not overlong prose, not
- * clock times, not redacted secrets, and nothing the instruction already shows. Earlier array elements come first.
+ * clock times, not redacted secrets, not paths inside the sandbox (the agent sees the real directory,
+ * the label would hold `${sandbox}`), not volatile paths, and nothing the instruction already shows. Earlier array elements come first.
  */
-export function answerCandidates(output: JsonValue, trajectoryStep: number, instruction: string): AnswerField[] {
+export function answerCandidates(output: JsonValue, trajectoryStep: number, instruction: string, volatile?: readonly VolatilePath[]): AnswerField[] {
   return primitiveLeaves(output)
     .filter(({ path, value }) => {
+      if (isVolatile(path, volatile)) return false;
       const key = lastKey(path);
       if (STATUS_KEYS.has(key) || (key === 'type' && CONTENT_TYPES.has(String(value)))) return false;
       if (typeof value === 'number') return Number.isFinite(value) && !appearsIn(value, instruction);
@@ -42,6 +46,7 @@ export function answerCandidates(output: JsonValue, trajectoryStep: number, inst
         /[a-z0-9]/i.test(text) &&
         !TIME_LIKE.test(text) &&
         !containsMarker(text) &&
+        !text.includes(SANDBOX_PLACEHOLDER) &&
         !appearsIn(text, instruction)
       );
     })

@@ -1,28 +1,32 @@
 import { ordinal, singular, words } from './words.js';
 
+type Segment = { key: string } | { index: number };
+
 /**
- * "the entity type of the first entity returned in step 2" for `entities[0].entityType`; an element
- * of a list of values is named by its position too: "the second observation of the first entity"
- * for `entities[0].observations[1]`, never "the value of the observation", which could be any of them.
+ * "the entity type of the first entity returned in step 2" for `entities[0].entityType`. Every
+ * position on the way is named, so two values of one output are never worded alike: an element of
+ * a list of values by its position ("the second observation of the first entity" for
+ * `entities[0].observations[1]`), an element of a top-level list as an item ("the name of the
+ * second item" for `[1].name`), and the nearest named object that holds the value ("the id of the task").
  */
 export function describeOutputPath(path: string, trajectoryStep: number): string {
-  const parts = [...path.matchAll(/([A-Za-z_$][\w$-]*)|\[(\d+)\]/g)];
-  const lastIndex = parts.at(-1)?.[2];
-  const listKey = lastIndex !== undefined ? parts.at(-2)?.[1] : undefined;
-  const leafKey = parts.at(-1)?.[1];
-  const leaf = listKey ? `${ordinal(Number(lastIndex))} ${singular(words(listKey))}` : leafKey ? words(leafKey) : 'value';
-  let owner = '';
-  for (let i = parts.length - (listKey ? 3 : 2); i >= 0; i--) {
-    const index = parts[i]?.[2];
-    const key = parts[i - 1]?.[1];
-    if (index !== undefined && key) {
-      owner = ` of the ${ordinal(Number(index))} ${singular(words(key))}`;
-      break;
-    }
-    if (parts[i]?.[1]) {
-      owner = ` of the ${singular(words(parts[i]![1]!))}`;
-      break;
+  const segments: Segment[] = [...path.matchAll(/([A-Za-z_$][\w$-]*)|\[(\d+)\]/g)].map((m) => (m[2] === undefined ? { key: m[1]! } : { index: Number(m[2]) }));
+  const phrases: string[] = [];
+  let ownerNamed = false;
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const segment = segments[i]!;
+    if ('index' in segment) {
+      const list = segments[i - 1];
+      const noun = list && 'key' in list ? singular(words(list.key)) : 'item';
+      if (list && 'key' in list) i--;
+      phrases.push(`${ordinal(segment.index)} ${noun}`);
+    } else if (phrases.length === 0) {
+      phrases.push(words(segment.key));
+    } else if (!ownerNamed) {
+      phrases.push(singular(words(segment.key)));
+      ownerNamed = true;
     }
   }
-  return `the ${leaf}${owner} returned in step ${trajectoryStep + 1}`;
+  const [leaf = 'value', ...owners] = phrases;
+  return `the ${leaf}${owners.map((o) => ` of the ${o}`).join('')} returned in step ${trajectoryStep + 1}`;
 }

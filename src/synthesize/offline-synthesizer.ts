@@ -30,7 +30,7 @@ export class OfflineSynthesizer implements Synthesizer {
       const widest = trajectoryFor(target, explored, episode.tools, before);
       const widestBody = instructionBody(episode.server, widest, episode.tools);
       const given = givenArguments(widest).map((a) => a.value);
-      const candidates = widest.map((step, i) => answerCandidates(outputValue(step.result), i, widestBody));
+      const candidates = widest.map((step, i) => answerCandidates(outputValue(step.result), i, widestBody, episode.volatile?.get(step.tool)));
       return answerSets(candidates, (f) => isDiscovered(f.value, given)).flatMap((fields) => {
       const answering = [...new Set(fields.map((f) => widest[f.trajectoryStep]!.recorded.step))].map((step) => explored.find((c) => c.step === step)!);
       const trajectory = trajectoryFor(target, explored, episode.tools, answering);

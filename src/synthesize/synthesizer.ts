@@ -1,4 +1,4 @@
-import type { RecordedCall, Task, ToolDefinition } from '../domain.js';
+import type { RecordedCall, Task, ToolDefinition, VolatilePath } from '../domain.js';
 
 /** One explored episode, as synthesis reads it. */
 export interface EpisodeRecord {
@@ -8,6 +8,8 @@ export interface EpisodeRecord {
   /** Every recorded call of the episode, setup calls first, in step order. */
   calls: RecordedCall[];
   tools: ReadonlyMap<string, ToolDefinition>;
+  /** Per tool, the output paths the probe found volatile: never an answer. */
+  volatile?: ReadonlyMap<string, readonly VolatilePath[]>;
 }
 
 /** Writes candidate tasks backward from what an episode observed. Verification decides which survive. */

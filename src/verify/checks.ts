@@ -1,5 +1,6 @@
 import type { CheckName, JsonPrimitive, Task, ToolDefinition } from '../domain.js';
-import { valuesAt } from '../explore/json-path.js';
+import { primitiveLeaves, valuesAt } from '../explore/json-path.js';
+import { describeOutputPath } from '../synthesize/describe-path.js';
 import { outputValue } from '../mcp/output.js';
 import { containsMarker } from '../secrets/marker.js';
 import { appearsIn } from './appears-in.js';
@@ -51,11 +52,17 @@ export async function noLeakage(task: Task): Promise<CheckResult> {
   return leaked.length > 0 ? fail(`the instruction reveals ${leaked.map((g) => `${g.field}=${show(g.value)}`).join(', ')}`) : pass('no answer value appears in the instruction');
 }
 
-/** Every argument the agent must supply is in the instruction, or a constant of the tool's schema. */
+/**
+ * Every argument the agent must supply is in the instruction, or a constant of the tool's schema,
+ * and none of them, nor the instruction, is a redacted secret.
+ */
 export async function inputsAvailable(task: Task, context: CheckContext): Promise<CheckResult> {
+  // A redacted value stands for a secret nobody reading the instruction can know.
+  if (containsMarker(task.instruction)) return fail('the instruction holds a redacted value, which the agent cannot know');
   for (const { step, path, value } of givenArguments(task.trajectory)) {
     if (value === null || typeof value === 'boolean') continue;
     const tool = task.trajectory[step]!.tool;
+    if (typeof value === 'string' && containsMarker(value)) return fail(`step ${step + 1} (${tool}) needs ${path}=${show(value)}, a redacted value the agent cannot know`);
     // A blank string has no text to find: it is given when the instruction writes it out as JSON.
     const given = typeof value === 'string' && value.trim() === '' ? task.instruction.includes(JSON.stringify(value)) : appearsIn(value, task.instruction);
     if (given || isSchemaConstant(context.tools.get(tool), path, value)) continue;
@@ -79,6 +86,24 @@ export async function nonTrivial(task: Task): Promise<CheckResult> {
     : fail('every answer value is a status line or an echo of a given value');
 }
 
+/**
+ * Each answer's wording names one value: no other value of the same step's output would be
+ * described alike (two list elements both "the name returned in step 1"), so no agent reading the
+ * instruction could report another value and be right.
+ */
+export async function unambiguous(task: Task): Promise<CheckResult> {
+  for (const { field, value, source } of task.groundTruth) {
+    const step = task.trajectory[source.trajectoryStep];
+    if (!step) continue;
+    const wording = describeOutputPath(source.path, source.trajectoryStep);
+    const rival = primitiveLeaves(outputValue(step.result)).find(
+      (leaf) => leaf.path !== source.path && leaf.value !== value && describeOutputPath(leaf.path, source.trajectoryStep) === wording,
+    );
+    if (rival) return fail(`${field}: "${wording}" fits ${rival.path}=${show(rival.value)} as well as ${source.path}=${show(value)}`);
+  }
+  return pass('each answer is the only value its wording fits');
+}
+
 function isSchemaConstant(tool: ToolDefinition | undefined, path: string, value: JsonPrimitive): boolean {
   let schema = tool?.inputSchema as Record<string, unknown> | undefined;
   for (const part of path.split(/\.|\[\d+\]/).filter(Boolean)) {
@@ -95,4 +120,5 @@ export const CHECKS: ReadonlyArray<[CheckName, (task: Task, context: CheckContex
   ['no-leakage', noLeakage],
   ['inputs-available', inputsAvailable],
   ['non-trivial', nonTrivial],
+  ['unambiguous', unambiguous],
 ];

@@ -1,6 +1,6 @@
 import type { Task, Verdict } from '../domain.js';
 import { mapLimited } from '../map-limited.js';
-import { CHECKS, type CheckContext } from './checks.js';
+import { CHECKS, type CheckContext, type CheckResult } from './checks.js';
 
 /** Where an LLM judge plugs in; with none configured, no `llm-judge` verdicts are written. */
 export interface TaskJudge {
@@ -10,17 +10,27 @@ export interface TaskJudge {
   judge(task: Task): Promise<{ passed: boolean; reason: string }>;
 }
 
+/**
+ * Executes a task's reference trajectory again on fresh live instances of its server (the `stable`
+ * check, see stable.ts); tasks are checked up to `concurrency` at once.
+ */
+export interface LiveCheck {
+  readonly concurrency: number;
+  check(task: Task): Promise<CheckResult>;
+}
+
 export interface VerificationResult {
   verdicts: Verdict[];
   verified: Task[];
 }
 
 /**
- * Runs every check on every candidate (so the rejection breakdown counts each failed check), then
- * the duplicate check over the survivors in order, then the LLM judge, if there is one, on the
- * first of each kind (several at once when the judge allows).
+ * Runs every deterministic check on every candidate (so the rejection breakdown counts each failed
+ * check), then the duplicate check over the survivors in order, then — on the first of each kind —
+ * the live \`stable\` check, when there is one, and the LLM judge, if there is one, on what held
+ * (each several at once where it allows). The costly checks see only what the cheap ones passed.
  */
-export async function verifyTasks(candidates: Task[], context: CheckContext, judge?: TaskJudge): Promise<VerificationResult> {
+export async function verifyTasks(candidates: Task[], context: CheckContext, judge?: TaskJudge, live?: LiveCheck): Promise<VerificationResult> {
   const verdicts: Verdict[] = [];
   const survivors: Task[] = [];
   for (const task of candidates) {
@@ -42,9 +52,12 @@ export async function verifyTasks(candidates: Task[], context: CheckContext, jud
     seen.set(key, task.id);
     unique.push(task);
   }
+  const stability = live ? await mapLimited(unique, live.concurrency, (task) => live.check(task)) : [];
+  const stableBy = new Map(unique.map((task, i) => [task.id, stability[i]]));
+  const held = live ? unique.filter((task) => stableBy.get(task.id)?.passed) : unique;
   // The judge's answers come in any order; the verdicts are written in the candidates' order.
-  const judged = judge ? await mapLimited(unique, judge.concurrency ?? 1, (task) => judge.judge(task)) : [];
-  const judgedBy = new Map(unique.map((task, i) => [task.id, judged[i]]));
+  const judged = judge ? await mapLimited(held, judge.concurrency ?? 1, (task) => judge.judge(task)) : [];
+  const judgedBy = new Map(held.map((task, i) => [task.id, judged[i]]));
   const verified: Task[] = [];
   for (const task of survivors) {
     const first = firstOf.get(task.id);
@@ -55,6 +68,11 @@ export async function verifyTasks(candidates: Task[], context: CheckContext, jud
       reason: first === undefined ? 'no earlier task has this instruction and tool sequence' : `same instruction and tools as task ${first}`,
     });
     if (first !== undefined) continue;
+    const stable = stableBy.get(task.id);
+    if (stable) {
+      verdicts.push({ taskId: task.id, check: 'stable', passed: stable.passed, reason: stable.reason });
+      if (!stable.passed) continue;
+    }
     const verdict = judgedBy.get(task.id);
     if (judge && verdict) {
       verdicts.push({ taskId: task.id, check: 'llm-judge', passed: verdict.passed, reason: `${judge.name}: ${verdict.reason}` });

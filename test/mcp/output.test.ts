@@ -53,6 +53,19 @@ describe('failsInResult', () => {
     ['error null', { structuredContent: { error: null, value: 3 } }, false],
     ['text mentioning an error later', { content: [text('No error found in 3 files')] }, false],
     ['plain success', { content: [text('Echo: hi')] }, false],
+    // Real servers' outputs.
+    ['an elicitation the client could not answer', { content: [text('Elicitation error: MCP error -32601: Method not found')] }, true],
+    ['the SDK relaying invalid arguments', { content: [text('MCP error -32602: Invalid arguments for tool get_city')] }, true],
+    ['a relayed JSON-RPC error object', { content: [text('{"jsonrpc":"2.0","id":3,"error":{"code":-32601,"message":"Method not found"}}')] }, true],
+    ['a JSON-RPC code in prose', { content: [text('Request failed with error code -32603 (internal)')] }, true],
+    ['an in-band database failure', { content: [text('{"success":false,"error":"Catalog Error: Table with name users does not exist!"}')] }, true],
+    ['a filesystem error', { content: [text("Error: ENOENT: no such file or directory, open '/tmp/x'")] }, true],
+    ['an internal error label', { content: [text('Internal server error: upstream closed the connection')] }, true],
+    ['a validator saying no', { content: [text('{"valid":false,"errors":["missing field: name"]}')] }, false],
+    ['a finding that names no error', { content: [text('No error: all 3 files passed the lint')] }, false],
+    ['a document that mentions a protocol error further down', { content: [text('# API notes\nA wrong method name gets "Method not found" (-32601).')] }, false],
+    ['a word ending in error', { content: [text('Terror: a novel, 1998')] }, false],
+    ['a thought record', { structuredContent: { thoughtNumber: 1, totalThoughts: 3, nextThoughtNeeded: true } }, false],
   ];
   it.each(cases)('%s → %s', (_, result, expected) => {
     expect(failsInResult(result)).toBe(expected);

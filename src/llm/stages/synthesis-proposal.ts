@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Difficulty, GroundTruthField, JsonPrimitive, JsonSchema, JsonValue, RecordedCall, Task } from '../../domain.js';
 import { valuesAt } from '../../explore/json-path.js';
+import { isVolatile } from '../../explore/volatile.js';
 import { isJsonObject } from '../../json.js';
 import { outputValue } from '../../mcp/output.js';
 import type { EpisodeRecord } from '../../synthesize/synthesizer.js';
@@ -63,6 +64,10 @@ export function taskFromProposal(proposal: JsonValue, episode: EpisodeRecord, ex
     if (found.length === 0) return { rejected: `${pointer.field}: step ${pointer.step}'s output has nothing at ${pointer.path}` };
     if (found.length > 1) return { rejected: `${pointer.field}: ${pointer.path} matches ${found.length} values in step ${pointer.step}'s output; point at one` };
     const value = found[0]!.value;
+    const tool = byStep.get(pointer.step)!.tool;
+    if (isVolatile(found[0]!.path, episode.volatile?.get(tool))) {
+      return { rejected: `${pointer.field}: ${pointer.path} of ${tool} changes from one call to the next (a clock, a random or generated value); point at a value that holds` };
+    }
     if (!isAnswerValue(value)) return { rejected: `${pointer.field}: ${pointer.path} in step ${pointer.step}'s output is ${describe(value)}, not a text or number` };
     groundTruth.push({ field: pointer.field, value, source: { trajectoryStep: position.get(pointer.step)!, path: found[0]!.path } });
   }

@@ -3,7 +3,7 @@ import type { Task } from '../../../src/domain.js';
 import { valuesAt, withValueAt } from '../../../src/explore/json-path.js';
 import { outputValue } from '../../../src/mcp/output.js';
 import { OfflineSynthesizer } from '../../../src/synthesize/offline-synthesizer.js';
-import { CHECKS, grounded, inputsAvailable, noLeakage, nonTrivial, replayable, type CheckContext } from '../../../src/verify/checks.js';
+import { CHECKS, grounded, inputsAvailable, noLeakage, nonTrivial, replayable, unambiguous, type CheckContext } from '../../../src/verify/checks.js';
 import {
   MEETING_NOTES,
   byName,
@@ -152,6 +152,15 @@ describe('verification checks', () => {
       });
     });
 
+    it('fails when a value the agent must give is a redacted secret', async () => {
+      const hinted = clone(good);
+      hinted.trajectory[0]!.arguments.originalRequest = 'sign with [REDACTED:jwt]';
+      hinted.instruction = hinted.instruction.replace('"Migrate the user database to PostgreSQL 16"', '"sign with [REDACTED:jwt]"');
+      expect(await inputsAvailable(hinted, context)).toEqual({ passed: false, reason: 'the instruction holds a redacted value, which the agent cannot know' });
+      hinted.instruction = good.instruction;
+      expect((await inputsAvailable(hinted, context)).reason).toMatch(/^step 1 \(request_planning\) needs originalRequest="sign with \[REDACTED:jwt\]", a redacted value/);
+    });
+
     it('does not ask for linked values: they come from earlier steps', async () => {
       expect(good.instruction).not.toContain('req-3');
       expect(good.instruction).not.toContain('task-6');
@@ -222,6 +231,29 @@ describe('verification checks', () => {
 
     it('fails a task with no tool call', async () => {
       expect(await nonTrivial({ ...good, trajectory: [] })).toEqual({ passed: false, reason: 'the task needs no tool call' });
+    });
+  });
+
+  describe('unambiguous', () => {
+    /** One step whose output is a top-level list: `[0].name` and `[1].name`. */
+    const listTask = (path: string): Task => ({
+      ...clone(good),
+      groundTruth: [{ field: 'name', value: 'Ada', source: { trajectoryStep: 0, path } }],
+      trajectory: [{ ...clone(good).trajectory[0]!, result: { content: [{ type: 'text', text: '[{"name":"Ada"},{"name":"Grace"}]' }] } }],
+    });
+
+    it('passes when the wording names the element of a top-level list', async () => {
+      expect(await unambiguous(listTask('[0].name'))).toEqual({ passed: true, reason: 'each answer is the only value its wording fits' });
+    });
+
+    it('fails when two values of one output would be worded alike', async () => {
+      const task = listTask('[0].name');
+      task.trajectory[0]!.result = { content: [{ type: 'text', text: '{"owner":{"name":"Ada"},"author":{"meta":{"owner":{"name":"Grace"}}}}' }] };
+      task.groundTruth[0]!.source.path = 'owner.name';
+      expect(await unambiguous(task)).toEqual({
+        passed: false,
+        reason: 'name: "the name of the owner returned in step 1" fits author.meta.owner.name="Grace" as well as owner.name="Ada"',
+      });
     });
   });
 });

@@ -1,0 +1,60 @@
+import { rm } from 'node:fs/promises';
+import { setupFailed } from '../src/explore/episode-recorder.js';
+import { repeatCalls, type RepeatableStep } from '../src/explore/reexecute.js';
+import { prepareSandbox } from '../src/mcp/sandbox.js';
+import { resolveArguments } from '../src/mcp/resolve.js';
+import { openSession } from '../src/mcp/session.js';
+import type { ServerSpec } from '../src/mcp/spec.js';
+import { guardSession } from '../src/policy/guarded-session.js';
+import { specRedactor } from '../src/secrets/spec-secrets.js';
+import type { LiveRepeat, RunRecord } from '../src/store/store.js';
+import type { ActivityDeps } from './deps.js';
+import { runPolicy } from './run-policy.js';
+
+/** The server connection dropped or a call hung during a repeat: the round is made again from the start, on a fresh instance. */
+export class RepeatLostError extends Error {
+  override readonly name = 'RepeatLostError';
+}
+
+/**
+ * A recorded call sequence made again on a fresh live instance of the run's server (a new sandbox,
+ * the spec's setup calls), stored as round `round` of `subject`. A round already stored is read
+ * back, not made again, so a retried activity repeats only the rounds it had not finished.
+ */
+export async function liveRepeat(
+  deps: ActivityDeps,
+  run: RunRecord,
+  spec: ServerSpec,
+  subject: string,
+  round: number,
+  steps: readonly RepeatableStep[],
+  /** Not started before this time (epoch ms): far enough from an earlier observation for a clock to tick over. */
+  notBefore = 0,
+): Promise<LiveRepeat> {
+  const stored = await deps.store.getLiveRepeat(run.runId, subject, round);
+  if (stored) return stored;
+  const wait = notBefore - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  const tools = new Map((await deps.store.listTools(run.runId)).map((t) => [t.name, t]));
+  const sandboxDir = await prepareSandbox(deps.sandboxRoot, run.runId, `repeat-${subject}-${round}`.replace(/[^\w.-]/g, '-'), { reuse: false });
+  const startedAtMs = Date.now();
+  const session = guardSession(await openSession(spec, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env }), runPolicy(run), tools);
+  try {
+    for (const [i, call] of spec.setup.entries()) {
+      const args = resolveArguments(call.arguments ?? {}, `server.setup[${i}].arguments`, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env });
+      const outcome = await session.call(call.tool, args);
+      if (outcome.errorKind === 'transport') throw new RepeatLostError(`the server connection was lost during setup call ${i} (${call.tool})`);
+      if (outcome.isError) throw setupFailed(i, call.tool, specRedactor(spec, deps.env).redact(outcome.result));
+    }
+    const calls = await repeatCalls(steps, { session, sandboxDir }, specRedactor(spec, deps.env), spec.callTimeoutMs);
+    // A lost connection or a hang says how the server process fared, not what the call does: the round is no observation.
+    const lost = calls.find((c) => c.errorKind === 'transport' || c.errorKind === 'timeout');
+    if (lost) throw new RepeatLostError(`${lost.tool} ${lost.errorKind === 'timeout' ? 'timed out' : 'lost its server connection'} while repeating ${subject} (round ${round})`);
+    const repeat: LiveRepeat = { subject, round, startedAtMs, wallMs: Date.now() - startedAtMs, calls };
+    await deps.store.saveLiveRepeat(run.runId, repeat);
+    return repeat;
+  } finally {
+    await session.close();
+    await rm(sandboxDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,61 @@
+import type { CallErrorKind, JsonObject, JsonValue } from '../domain.js';
+import { outputValue } from '../mcp/output.js';
+import type { Redactor } from '../secrets/redactor.js';
+import type { EpisodeSession } from './episode-recorder.js';
+import { valuesAt, withValueAt } from './json-path.js';
+import { withPlaceholder, withSandbox } from './sandbox-paths.js';
+
+/** One call of a recorded sequence to make again: links point at earlier steps of the same sequence. */
+export interface RepeatableStep {
+  tool: string;
+  /** As recorded: sandbox paths as `${sandbox}`. */
+  arguments: JsonObject;
+  links: ReadonlyArray<{ argument: string; fromStep: number; outputPath: string }>;
+}
+
+/** A call made again, as the store keeps it: sandbox paths as `${sandbox}`, secrets redacted. */
+export interface RepeatedCallRecord {
+  tool: string;
+  arguments: JsonObject;
+  result: JsonValue;
+  isError: boolean;
+  errorKind?: CallErrorKind;
+  latencyMs: number;
+}
+
+/** A fresh live instance of the server: its sandbox seeded by the spec's setup calls. */
+export interface LiveInstance {
+  session: EpisodeSession;
+  sandboxDir: string;
+}
+
+/**
+ * Makes a recorded call sequence again on a live instance. A linked argument takes its value from
+ * this execution's own output of the earlier step (where that output has it), not from the
+ * recording: an id the server generates anew is passed on as the server now gave it, the way an
+ * agent would pass it.
+ */
+export async function repeatCalls(steps: readonly RepeatableStep[], instance: LiveInstance, redactor: Redactor, callTimeoutMs?: number): Promise<RepeatedCallRecord[]> {
+  // Unredacted, in this process only: a secret the server returns is passed on intact, as in an episode.
+  const live: JsonValue[] = [];
+  const calls: RepeatedCallRecord[] = [];
+  for (const step of steps) {
+    let args: JsonValue = step.arguments;
+    for (const link of step.links) {
+      const found = valuesAt(live[link.fromStep] ?? null, link.outputPath)[0];
+      if (found) args = withValueAt(args, link.argument, found.value);
+    }
+    const outcome = await instance.session.call(step.tool, withSandbox(args as JsonObject, instance.sandboxDir), callTimeoutMs === undefined ? {} : { timeoutMs: callTimeoutMs });
+    live.push(outputValue(withPlaceholder(outcome.result, instance.sandboxDir)));
+    const result = redactor.redact(withPlaceholder(outcome.result, instance.sandboxDir));
+    calls.push({
+      tool: step.tool,
+      arguments: redactor.redact(args as JsonObject),
+      result,
+      isError: outcome.isError,
+      ...(outcome.errorKind ? { errorKind: outcome.errorKind } : {}),
+      latencyMs: outcome.latencyMs,
+    });
+  }
+  return calls;
+}
