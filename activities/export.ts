@@ -11,6 +11,7 @@ import { runUsage, storedLlmConfig } from './run-llm.js';
 import { stageNames } from './run-stages.js';
 import { withFailureMapping } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';
+import { runReliability, type RunReliability } from '../src/verify/reliability.js';
 
 export interface ExportedDataset {
   dir: string;
@@ -44,10 +45,16 @@ export function exportDatasetActivity(deps: ActivityDeps) {
         writeSimulatorCache: async (path) => writeSimulatorCache(path, await simulatorInputFromStore(deps.store, input.runId)),
         simulatorCacheFormatDoc: resolve(deps.projectRoot, 'src/simulator/CACHE-FORMAT.md'),
         pipelineVersion: pipelineVersion(deps.projectRoot),
+        reliability: exportedReliability(await runReliability(deps.store, input.runId)),
       });
       return { dir: summary.dir, counts: summary.counts, skipped: summary.skipped.length };
     }));
   };
+}
+
+/** The stable check's wall time differs from one run to the next: the dataset's bytes must not. */
+function exportedReliability({ stable: { wallMs: _wallMs, ...stable }, ...rest }: RunReliability) {
+  return { ...rest, stable };
 }
 
 function pipelineVersion(projectRoot: string): string {

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { Task } from '../src/domain.js';
+import type { RepeatableStep } from '../src/explore/reexecute.js';
 import { CLOCK_TICK_MS } from '../src/explore/volatile.js';
 import type { ServerSpec } from '../src/mcp/spec.js';
-import type { RunRecord } from '../src/store/store.js';
+import type { LiveRepeat, RunRecord } from '../src/store/store.js';
 import { STABLE_ROUNDS, stabilityVerdict } from '../src/verify/stable.js';
 import type { LiveCheck } from '../src/verify/verify-tasks.js';
 import type { ActivityDeps } from './deps.js';
@@ -14,11 +16,23 @@ const DEFAULT_CONCURRENCY = 4;
 /**
  * The run's `stable` check: each task's reference trajectory executed again, STABLE_ROUNDS times,
  * each on a fresh instance a clock tick after the last, as many tasks at once as the run explores
- * sub-DAGs at once. Rounds are stored as they finish (live_repeats), so a retried verification
- * repeats only the rounds it had not finished.
+ * sub-DAGs at once. Rounds are stored as they finish (live_repeats) under the trajectory's digest,
+ * so tasks written from the same calls share them and a retried verification repeats only the
+ * rounds it had not finished.
  */
 export function stableCheckOf(deps: ActivityDeps, run: RunRecord, spec: ServerSpec): LiveCheck {
   const concurrency = (run.options as { maxConcurrentExplorations?: number }).maxConcurrentExplorations ?? DEFAULT_CONCURRENCY;
+  // Two tasks of the same trajectory checked at once wait for one execution rather than race on its sandbox.
+  const inFlight = new Map<string, Promise<LiveRepeat>>();
+  const repeatOnce = (subject: string, round: number, steps: RepeatableStep[], notBefore: number): Promise<LiveRepeat> => {
+    const key = `${subject}/${round}`;
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = liveRepeat(deps, run, spec, subject, round, steps, notBefore).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending;
+  };
   return {
     concurrency,
     async check(task: Task) {
@@ -32,7 +46,7 @@ export function stableCheckOf(deps: ActivityDeps, run: RunRecord, spec: ServerSp
       for (let round = 1; round <= STABLE_ROUNDS; round++) {
         for (let attempt = 1; ; attempt++) {
           try {
-            const repeat = await liveRepeat(deps, run, spec, `task:${task.id}`, round, steps, notBefore);
+            const repeat = await repeatOnce(trajectorySubject(steps), round, steps, notBefore);
             rounds.push(repeat.calls);
             notBefore = repeat.startedAtMs + CLOCK_TICK_MS;
             break;
@@ -45,4 +59,9 @@ export function stableCheckOf(deps: ActivityDeps, run: RunRecord, spec: ServerSp
       return stabilityVerdict(task, rounds);
     },
   };
+}
+
+/** `trajectory:<digest>`: tasks whose reference calls are the same calls are checked by the same executions. */
+function trajectorySubject(steps: readonly RepeatableStep[]): string {
+  return `trajectory:${createHash('sha256').update(JSON.stringify(steps)).digest('hex').slice(0, 24)}`;
 }

@@ -9,6 +9,7 @@ import { loadRun } from './run-context.js';
 import { runUsage, storedLlmConfig } from './run-llm.js';
 import { perItem } from '../src/llm/usage-ledger.js';
 import type { RunCost } from '../workflows/api.js';
+import { runReliability } from '../src/verify/reliability.js';
 
 /** The run's figures, counted from the store (not from what the workflow remembers). */
 export function summarizeRunActivity(deps: ActivityDeps) {
@@ -50,6 +51,7 @@ export function summarizeRunActivity(deps: ActivityDeps) {
         shareWithThreeOrMoreCalls: input.dataset.counts.shareWithThreeOrMoreCalls,
       },
       store: { location: deps.store.location, runId: input.runId },
+      reliability: await runReliability(deps.store, input.runId),
       llm,
     };
   };

@@ -7,6 +7,7 @@ import { defineQuery } from '@temporalio/workflow';
 // Types only, erased from the workflow bundle.
 import type { LlmStage } from '../src/llm/stages.js';
 import type { LedgerSnapshot } from '../src/llm/usage-ledger.js';
+import type { RunReliability } from '../src/verify/reliability.js';
 
 export const TASK_QUEUE = 'firefly';
 
@@ -91,6 +92,11 @@ export interface RunSummary {
   dataset: { dir: string; tasks: number; meanCallsPerTask: number; shareWithThreeOrMoreCalls: number };
   /** Where the records are: the store file and the run's key in it. */
   store: { location: string; runId: string };
+  /**
+   * Outputs found volatile, tools found broken, and what the live stable check cost (tasks, fresh
+   * executions, live calls, wall time summed over them). Absent in summaries recorded before it existed.
+   */
+  reliability?: RunReliability;
   /** The models of each stage and what the run spent, in total and per verified task. */
   llm: RunCost;
 }

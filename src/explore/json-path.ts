@@ -20,8 +20,34 @@ export interface FoundValue {
   value: JsonValue;
 }
 
+/**
+ * A path may end in `#number[k]` or `#line[k]`: the k-th number written in the text found there, or
+ * its k-th non-blank line. `text#number[0]` is 19 in "The temperature in Lisbon is 19 degrees
+ * Celsius.", so that an answer given in a sentence is asked for as its value, and `text#line[1]` is
+ * "[FILE] todo.md" in a listing of two lines.
+ */
+const TEXT_PART = /#(number|line)\[(\d+)\]$/;
+
+/** The numbers written in a text, as `#number[k]` counts them: not parts of words, ids or versions. */
+export function numbersInText(text: string): number[] {
+  return [...text.matchAll(/(?<![\w.\-])-?\d+(?:\.\d+)?(?![\w\-]|\.\d)/g)].map((m) => Number(m[0]));
+}
+
+/** The non-blank lines of a text, trimmed, as `#line[k]` counts them. */
+export function linesOfText(text: string): string[] {
+  return text.split('\n').map((line) => line.trim()).filter(Boolean);
+}
+
 /** Every value at a pattern path, with its concrete path, in document order. */
 export function valuesAt(root: JsonValue, pattern: string): FoundValue[] {
+  const part = TEXT_PART.exec(pattern);
+  if (part) {
+    const [kind, k] = [part[1]!, Number(part[2])];
+    return valuesAt(root, pattern.slice(0, part.index)).flatMap(({ path, value }) => {
+      const found = typeof value !== 'string' ? undefined : kind === 'number' ? numbersInText(value)[k] : linesOfText(value)[k];
+      return found === undefined ? [] : [{ path: `${path}#${kind}[${k}]`, value: found }];
+    });
+  }
   let found: FoundValue[] = [{ path: '', value: root }];
   for (const segment of segments(pattern)) {
     const next: FoundValue[] = [];

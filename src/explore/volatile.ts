@@ -18,8 +18,8 @@ const CLOCK_WINDOW_MS = 36 * 60 * 60 * 1000;
 /**
  * The output paths of each tool whose values do not hold: those that differed between the two
  * observations of a call (`changed`: timestamps, random values, generated ids, process-dependent
- * text), and those that hold a date or epoch time within a day and a half of now (`clock`: the
- * run's own clock, which a date-only value or a slow clock would not show changing). Paths are
+ * text), and those that hold a date, an epoch time or a weekday within a day and a half of now
+ * (`clock`: the run's own clock, which a date-only value or a slow clock would not show changing). Paths are
  * patterns (`notes[].createdAt`): a volatile field of one element is volatile in every element.
  */
 export function volatilePaths(calls: RepeatedCall[], now = Date.now()): Map<string, VolatilePath[]> {
@@ -63,7 +63,18 @@ function readsClock(value: JsonValue, now: number): boolean {
     return Number.isInteger(value) && (Math.abs(value * 1000 - now) < CLOCK_WINDOW_MS || Math.abs(value - now) < CLOCK_WINDOW_MS);
   }
   if (typeof value !== 'string') return false;
-  return datesIn(value).some((time) => Math.abs(time - now) < CLOCK_WINDOW_MS);
+  return datesIn(value).some((time) => Math.abs(time - now) < CLOCK_WINDOW_MS) || isTodaysWeekday(value, now);
+}
+
+/** "Monday" on a Monday: the day of the week, as a clock tool names it. */
+function isTodaysWeekday(text: string, now: number): boolean {
+  const name = text.trim().toLowerCase();
+  if (name.length < 3 || name.length > 9) return false;
+  return [-1, 0, 1].some((days) => {
+    const day = new Date(now + days * 86_400_000);
+    const long = day.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' }).toLowerCase();
+    return name === long || name === long.slice(0, 3);
+  });
 }
 
 /** ISO dates and times inside a text ("2026-12-07", "2026-12-07T09:15:02Z", "Created 2026-12-07 09:15"). */

@@ -13,6 +13,7 @@ export interface CardInput {
   counts: DatasetCounts;
   skipped: SkippedTask[];
   hasSimulatorDoc: boolean;
+  reliability?: ExportInput['reliability'];
 }
 
 /** README.md: a Hugging Face dataset card (YAML header with one config per JSONL file) and the column schemas. */
@@ -51,7 +52,20 @@ function modelsLine(models: CardInput['models'], tasks: number): string {
   return `Models (${models.provider}): ${stages}. They used ${total.calls} requests and ${totalTokens(total)} tokens, $${total.costUsd.toFixed(4)}${perTaskText}.`;
 }
 
-function body({ run, models, pipelineVersion, counts, skipped, hasSimulatorDoc }: CardInput): string {
+/** What the run found that does not hold: volatile outputs (never answers) and broken tools. */
+function reliabilitySection(reliability: CardInput['reliability']): string {
+  if (!reliability) return '';
+  const { volatile, broken, stable } = reliability;
+  const volatileText = volatile.length === 0
+    ? 'No output was found volatile: every tool gave the same values when its probe call was made again on a fresh sandbox.'
+    : `These outputs changed when the same call was made again on a fresh sandbox (\`changed\`), or hold a date or time of the run (\`clock\`). No answer is read from them.\n\n| tool | output path | why |\n|---|---|---|\n${volatile.map((v) => `| \`${v.tool}\` | \`${v.path}\` | ${v.reason} |`).join('\n')}`;
+  const brokenText = broken.length === 0
+    ? ''
+    : `\n\nThese tools failed on every call (the probe's and at least two episodes'): no task uses them.\n\n| tool | calls | last reply |\n|---|---|---|\n${broken.map((b) => `| \`${b.tool}\` | ${b.calls} | ${b.lastError.replace(/\|/g, '\\|')} |`).join('\n')}`;
+  return `\n## What does not hold\n\n${volatileText}${brokenText}\n\nThe \`stable\` check executed ${stable.trajectories} distinct reference trajectories again on fresh live instances of the server (${stable.rounds} executions, ${stable.calls} live calls).\n`;
+}
+
+function body({ run, models, pipelineVersion, counts, skipped, hasSimulatorDoc, reliability }: CardInput): string {
   const F = DATASET_FILES;
   const rejected = Object.entries(counts.rejectedByCheck);
   return `# FireFly tool-calling tasks: \`${run.server}\`
@@ -109,7 +123,8 @@ Row *i* of the four JSONL files is the same task, and a call has the same id in 
 
 A call's *output*, which \`source.path\` addresses, is its result's \`structuredContent\` when present;
 otherwise its content: a single text block parsed as JSON (or \`{"text": …}\` when it is not JSON),
-several blocks as a list. Paths look like \`entities[0].name\`.
+several blocks as a list. Paths look like \`entities[0].name\`; one may end in \`#number[k]\` (the k-th
+number written in the text there: an answer stated in a sentence) or \`#line[k]\` (its k-th non-blank line).
 
 ### \`${F.sftOpenai}\`
 
@@ -146,12 +161,14 @@ Every task's answer values were read from recorded results of real calls. Determ
 on every candidate: each value is found at its recorded source (\`grounded\`), the reference
 trajectory replays to the same answer in the simulator (\`replayable\`), the instruction does not
 leak the answer (\`no-leakage\`), every input the task needs is given or obtainable
-(\`inputs-available\`), the task is not trivial (\`non-trivial\`) and not a duplicate
-(\`no-duplicate\`)${run.judge ? `; then the LLM judge \`${run.judge}\` (\`llm-judge\`)` : ''}. A task is exported only if it passed all of them,
+(\`inputs-available\`), the task is not trivial (\`non-trivial\`), each answer's wording fits one value
+(\`unambiguous\`) and the task is not a duplicate (\`no-duplicate\`); then its reference trajectory was
+executed again, twice, on fresh live instances of the server, and every answer had to come out the
+same (\`stable\`)${run.judge ? `; then the LLM judge \`${run.judge}\` (\`llm-judge\`)` : ''}. A task is exported only if it passed all of them,
 and only if every reference call's arguments validate against its tool's input schema.
 
 ${rejected.length === 0 ? 'No candidate failed a check.' : `Failed checks (a candidate can fail several):\n\n| check | failed |\n|---|---|\n${rejected.map(([check, n]) => `| \`${check}\` | ${n} |`).join('\n')}`}
-${skipped.length === 0 ? '' : `\n${skipped.length} verified task(s) were not exported; manifest.json lists each with the reason.\n`}
+${skipped.length === 0 ? '' : `\n${skipped.length} verified task(s) were not exported; manifest.json lists each with the reason.\n`}${reliabilitySection(reliability)}
 ## Reward
 
 \`${REWARD_SPEC.type}\`: an answer earns the reward when every field of \`reward_model.ground_truth\`

@@ -50,7 +50,7 @@ export async function exportDataset(input: ExportInput): Promise<ExportSummary> 
   const counts = datasetCounts(prepared.map((p) => p.task), skipped.length, input.verdicts, input.candidates);
   await writeFile(
     path(F.card),
-    datasetCard({ run: input.run, ...(input.models ? { models: input.models } : {}), pipelineVersion: input.pipelineVersion, counts, skipped, hasSimulatorDoc: Boolean(input.simulatorCacheFormatDoc) }),
+    datasetCard({ run: input.run, ...(input.models ? { models: input.models } : {}), ...(input.reliability ? { reliability: input.reliability } : {}), pipelineVersion: input.pipelineVersion, counts, skipped, hasSimulatorDoc: Boolean(input.simulatorCacheFormatDoc) }),
   );
 
   const files: Record<string, FileDigest> = {};

@@ -28,6 +28,13 @@ export function manifest(input: ExportInput, counts: DatasetCounts, files: Recor
       share_with_3_or_more_calls: counts.shareWithThreeOrMoreCalls,
       difficulty: counts.difficulty,
     },
+    reliability: input.reliability
+      ? {
+          volatile_outputs: input.reliability.volatile.map((v) => ({ tool: v.tool, path: v.path, reason: v.reason })),
+          broken_tools: input.reliability.broken.map((b) => ({ tool: b.tool, calls: b.calls, last_error: b.lastError })),
+          stable_check: { trajectories: input.reliability.stable.trajectories, rounds: input.reliability.stable.rounds, live_calls: input.reliability.stable.calls },
+        }
+      : null,
     skipped: skipped.map((s) => ({ task_id: s.taskId, reason: s.reason })),
     files: Object.fromEntries(
       Object.keys(files)

@@ -1,5 +1,6 @@
 import type { DiscoveredTool, Difficulty, Task, Verdict } from '../domain.js';
 import type { LedgerSnapshot } from '../llm/usage-ledger.js';
+import type { RunReliability } from '../verify/reliability.js';
 
 /** What a run hands the exporter: its verified tasks and enough context to describe them. */
 export interface ExportInput {
@@ -22,6 +23,8 @@ export interface ExportInput {
   simulatorCacheFormatDoc?: string;
   /** The package.json version of the pipeline that produced the data. */
   pipelineVersion: string;
+  /** Volatile outputs, broken tools and what the live stable check made (its wall time left out: the bytes must not depend on it). */
+  reliability?: Omit<RunReliability, 'stable'> & { stable: Omit<RunReliability['stable'], 'wallMs'> };
 }
 
 export interface RunModelsRecord {

@@ -27,7 +27,7 @@ export interface LlmUsageRecord extends LlmUsage {
  * recording, so the simulator's cache holds what episodes observed and nothing else.
  */
 export interface LiveRepeat {
-  /** What was repeated: \`probe\`, \`task:<id>\`. */
+  /** What was repeated: `probe`, `trajectory:<digest>`. */
   subject: string;
   /** 1, 2…: each round on its own fresh instance, at its own moment. */
   round: number;

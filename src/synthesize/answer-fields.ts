@@ -1,7 +1,7 @@
 import type { JsonPrimitive, JsonValue, VolatilePath } from '../domain.js';
 import { SANDBOX_PLACEHOLDER } from '../explore/sandbox-paths.js';
 import { isVolatile } from '../explore/volatile.js';
-import { primitiveLeaves } from '../explore/json-path.js';
+import { linesOfText, numbersInText, primitiveLeaves } from '../explore/json-path.js';
 import { containsMarker } from '../secrets/marker.js';
 import { appearsIn } from '../verify/appears-in.js';
 import { describeOutputPath } from './describe-path.js';
@@ -22,6 +22,9 @@ const STATUS_KEYS = new Set(['status', 'success', 'ok', 'error', 'message', 'isE
 const CONTENT_TYPES = new Set(['text', 'image', 'audio', 'resource', 'resource_link']);
 /** Long enough for a file's content or an observation, short enough to compare as one answer. */
 const MAX_TEXT = 400;
+/** A listing read line by line: longer texts, or longer lines, are documents. */
+const MAX_LISTING_LINES = 20;
+const MAX_LINE = 80;
 /** Clock times change between the recording and any replay on a live server: never an answer. */
 const TIME_LIKE = /\d{1,2}:\d{2}:\d{2}|GMT|\b(19|20)\d{2}-\d{2}-\d{2}T/;
 
@@ -33,31 +36,75 @@ const TIME_LIKE = /\d{1,2}:\d{2}:\d{2}|GMT|\b(19|20)\d{2}-\d{2}-\d{2}T/;
  */
 export function answerCandidates(output: JsonValue, trajectoryStep: number, instruction: string, volatile?: readonly VolatilePath[]): AnswerField[] {
   return primitiveLeaves(output)
-    .filter(({ path, value }) => {
-      if (isVolatile(path, volatile)) return false;
+    .flatMap((leaf): Array<{ path: string; value: JsonPrimitive }> => {
+      const { path, value } = leaf;
+      if (isVolatile(path, volatile)) return [];
       const key = lastKey(path);
-      if (STATUS_KEYS.has(key) || (key === 'type' && CONTENT_TYPES.has(String(value)))) return false;
-      if (typeof value === 'number') return Number.isFinite(value) && !appearsIn(value, instruction);
-      if (typeof value !== 'string') return false;
+      if (STATUS_KEYS.has(key) || (key === 'type' && CONTENT_TYPES.has(String(value)))) return [];
+      if (typeof value === 'number') return Number.isFinite(value) && !appearsIn(value, instruction) ? [{ path, value }] : [];
+      if (typeof value !== 'string') return [];
       const text = value.trim();
-      return (
+      const fits =
         text.length >= 2 &&
         text.length <= MAX_TEXT &&
         /[a-z0-9]/i.test(text) &&
         !TIME_LIKE.test(text) &&
         !containsMarker(text) &&
         !text.includes(SANDBOX_PLACEHOLDER) &&
-        !appearsIn(text, instruction)
-      );
+        !appearsIn(text, instruction);
+      if (!fits) return [];
+      if (!isProse(text)) return [{ path, value }];
+      return isListing(text) ? listingLines(path, text, instruction) : valueInProse(path, text, instruction);
     })
     .sort((a, b) => depthOfIndices(a.path) - depthOfIndices(b.path))
     .map(({ path, value }) => ({
       field: lastKey(path) || 'value',
-      value: value as JsonPrimitive,
+      value,
       path,
       trajectoryStep,
       description: describeOutputPath(path, trajectoryStep),
     }));
+}
+
+/**
+ * A sentence or a block of text: what no agent should have to reproduce word for word. Short
+ * phrases ("Works at Acme Corp", "Quarterly plan") are values; a full sentence ("The temperature in
+ * Lisbon is 19 degrees Celsius.") or several lines are prose.
+ */
+function isProse(text: string): boolean {
+  const words = text.split(/\s+/).length;
+  return text.includes('\n') || words > 12 || (words >= 5 && /[.!?]$/.test(text));
+}
+
+/** A few short lines, one item each (a directory listing, a list of names): each line is a value. */
+function isListing(text: string): boolean {
+  // JSON written as text (a pretty-printed tree) is a document: its lines are fragments, not items.
+  if (parsesAsJson(text)) return false;
+  const lines = linesOfText(text);
+  return lines.length >= 2 && lines.length <= MAX_LISTING_LINES && lines.every((line) => line.length <= MAX_LINE && line.split(/\s+/).length <= 8);
+}
+
+function listingLines(path: string, text: string, instruction: string): Array<{ path: string; value: string }> {
+  return linesOfText(text).flatMap((line, k) => (line.length >= 2 && !appearsIn(line, instruction) && !TIME_LIKE.test(line) ? [{ path: `${path}#line[${k}]`, value: line }] : []));
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The one value a sentence states, as `<path>#number[k]`: its only number that the instruction does
+ * not already give. A sentence with no such number, or with several, has no obvious value: nothing.
+ */
+function valueInProse(path: string, text: string, instruction: string): Array<{ path: string; value: number }> {
+  const numbers = numbersInText(text);
+  const found = numbers.flatMap((value, k) => (appearsIn(value, instruction) ? [] : [{ path: `${path}#number[${k}]`, value }]));
+  return found.length === 1 ? found : [];
 }
 
 /** Gives each field a unique name: a second `name` becomes `name2`. */
@@ -71,6 +118,8 @@ export function uniqueFieldNames(fields: AnswerField[]): AnswerField[] {
 }
 
 function lastKey(path: string): string {
+  if (/#number\[\d+\]$/.test(path)) return 'number';
+  if (/#line\[\d+\]$/.test(path)) return 'line';
   const match = /([A-Za-z_$][\w$-]*)(?:\[\d+\])*$/.exec(path);
   return match?.[1] ?? '';
 }

@@ -8,8 +8,16 @@ type Segment = { key: string } | { index: number };
  * a list of values by its position ("the second observation of the first entity" for
  * `entities[0].observations[1]`), an element of a top-level list as an item ("the name of the
  * second item" for `[1].name`), and the nearest named object that holds the value ("the id of the task").
+ * A number read out of a sentence (`text#number[0]`) is "the number in the text returned in step 2",
+ * a line of a listing (`text#line[1]`) "the second line of the text returned in step 2".
  */
 export function describeOutputPath(path: string, trajectoryStep: number): string {
+  const part = /#(number|line)\[(\d+)\]$/.exec(path);
+  if (part) {
+    const within = describeOutputPath(path.slice(0, part.index), trajectoryStep);
+    const k = Number(part[2]);
+    return part[1] === 'line' ? `the ${ordinal(k)} line of ${within}` : `the ${k === 0 ? '' : `${ordinal(k)} `}number in ${within}`;
+  }
   const segments: Segment[] = [...path.matchAll(/([A-Za-z_$][\w$-]*)|\[(\d+)\]/g)].map((m) => (m[2] === undefined ? { key: m[1]! } : { index: Number(m[2]) }));
   const phrases: string[] = [];
   let ownerNamed = false;

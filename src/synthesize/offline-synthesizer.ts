@@ -4,7 +4,7 @@ import { outputValue } from '../mcp/output.js';
 import { answerCandidates, uniqueFieldNames, type AnswerField } from './answer-fields.js';
 import { answerRequest, answerTemplate, instructionBody } from './instruction.js';
 import { givenArguments } from '../verify/given-values.js';
-import { isDiscovered } from '../verify/non-trivial.js';
+import { isDiscovered, isTrivia } from '../verify/non-trivial.js';
 import type { EpisodeRecord, Synthesizer } from './synthesizer.js';
 import { trajectoryFor } from './trajectory.js';
 
@@ -31,7 +31,7 @@ export class OfflineSynthesizer implements Synthesizer {
       const widestBody = instructionBody(episode.server, widest, episode.tools);
       const given = givenArguments(widest).map((a) => a.value);
       const candidates = widest.map((step, i) => answerCandidates(outputValue(step.result), i, widestBody, episode.volatile?.get(step.tool)));
-      return answerSets(candidates, (f) => isDiscovered(f.value, given)).flatMap((fields) => {
+      return answerSets(candidates, (f) => isDiscovered(f.value, given) && !isTrivia(f.path, f.value)).flatMap((fields) => {
       const answering = [...new Set(fields.map((f) => widest[f.trajectoryStep]!.recorded.step))].map((step) => explored.find((c) => c.step === step)!);
       const trajectory = trajectoryFor(target, explored, episode.tools, answering);
       // One-call tasks only where the episode has nothing longer to offer.
@@ -83,18 +83,18 @@ function answerSets(perStep: AnswerField[][], discovered: (field: AnswerField) =
 }
 
 /**
- * Up to MAX_FIELDS answers with distinct values, and distinct names within a step: the last step's first (it is what the
- * task builds up to), discovered values before echoes and status lines; none unless the last step
- * has a discovered one.
+ * Up to MAX_FIELDS discovered answers with distinct values, and distinct names within a step: the
+ * last step's first (it is what the task builds up to); none unless the last step has one. Status
+ * lines and echoes are never padding: an answer anyone could guess teaches nothing.
  */
 function chooseFields(perStep: AnswerField[][], discovered: (field: AnswerField) => boolean): AnswerField[] {
-  const last = perStep.at(-1) ?? [];
-  if (!last.some(discovered)) return [];
-  const ordered = [...last.slice(0, MAX_FIELDS - 1), ...perStep.slice(0, -1).reverse().flat(), ...last.slice(MAX_FIELDS - 1)];
+  const last = (perStep.at(-1) ?? []).filter(discovered);
+  if (last.length === 0) return [];
+  const ordered = [...last.slice(0, MAX_FIELDS - 1), ...perStep.slice(0, -1).reverse().flat().filter(discovered), ...last.slice(MAX_FIELDS - 1)];
   const chosen: AnswerField[] = [];
   const values = new Set<string>();
   const names = new Set<string>();
-  for (const field of [...ordered.filter(discovered), ...ordered.filter((f) => !discovered(f))]) {
+  for (const field of ordered) {
     const value = JSON.stringify(field.value);
     const name = `${field.trajectoryStep}:${field.field}`;
     if (values.has(value) || names.has(name)) continue;

@@ -5,7 +5,7 @@ import { outputValue } from '../mcp/output.js';
 import { containsMarker } from '../secrets/marker.js';
 import { appearsIn } from './appears-in.js';
 import { givenArguments } from './given-values.js';
-import { isDiscovered } from './non-trivial.js';
+import { isDiscovered, isTrivia } from './non-trivial.js';
 import { replayTrajectory, type ReplayEnvironment } from './replay.js';
 
 export interface CheckResult {
@@ -72,18 +72,20 @@ export async function inputsAvailable(task: Task, context: CheckContext): Promis
 }
 
 /**
- * At least one answer had to be discovered: not a status line, not an echo of a given value; and no
+ * At least one answer had to be discovered: not a status line, not an echo of a given value, not
+ * trivia about the server (a version, a configuration field); and no
  * answer is a redacted secret (the simulator would answer the marker, a live server the secret).
  */
 export async function nonTrivial(task: Task): Promise<CheckResult> {
   const redacted = task.groundTruth.find((g) => typeof g.value === 'string' && containsMarker(g.value));
   if (redacted) return fail(`${redacted.field} is a redacted secret, not an answer`);
   const given = givenArguments(task.trajectory).map((a) => a.value);
-  const discovered = task.groundTruth.filter((g) => isDiscovered(g.value, given));
   if (task.trajectory.length === 0) return fail('the task needs no tool call');
-  return discovered.length > 0
-    ? pass(`${discovered.map((g) => g.field).join(', ')} must be discovered`)
-    : fail('every answer value is a status line or an echo of a given value');
+  const found = task.groundTruth.filter((g) => isDiscovered(g.value, given));
+  if (found.length === 0) return fail('every answer value is a status line or an echo of a given value');
+  const discovered = found.filter((g) => !isTrivia(g.source.path, g.value));
+  if (discovered.length === 0) return fail(`trivial: every answer is trivia about the server (${found.map((g) => g.field).join(', ')})`);
+  return pass(`${discovered.map((g) => g.field).join(', ')} must be discovered`);
 }
 
 /**

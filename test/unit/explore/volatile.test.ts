@@ -20,12 +20,13 @@ describe('volatilePaths', () => {
   });
 
   it('marks dates and epoch times near now even when both observations agree', () => {
-    const same = { today: '2026-12-07', at: 'Mon, 07 Dec 2026 09:15:02 GMT', epoch: Math.floor(NOW / 1000), founded: '1998-04-01', count: 1796000 };
+    const same = { today: '2026-12-07', at: 'Mon, 07 Dec 2026 09:15:02 GMT', epoch: Math.floor(NOW / 1000), weekday: 'Monday', founded: '1998-04-01', count: 1796000, name: 'Friday' };
     const found = volatilePaths([{ tool: 'clock', first: text(same), again: text(same) }], NOW);
     expect(found.get('clock')).toEqual([
       { path: 'today', reason: 'clock' },
       { path: 'at', reason: 'clock' },
       { path: 'epoch', reason: 'clock' },
+      { path: 'weekday', reason: 'clock' },
     ]);
   });
 

@@ -229,6 +229,18 @@ describe('verification checks', () => {
       expect(await nonTrivial(secret)).toEqual({ passed: false, reason: 'token is a redacted secret, not an answer' });
     });
 
+    it('fails a task whose answers are all trivia about the server, and names them', async () => {
+      const trivia: Task = {
+        ...good,
+        groundTruth: [
+          { field: 'region', value: 'eu-central', source: { trajectoryStep: 0, path: 'region' } },
+          { field: 'serverVersion', value: '1.4.2', source: { trajectoryStep: 0, path: 'server.version' } },
+        ],
+      };
+      expect(await nonTrivial(trivia)).toEqual({ passed: false, reason: 'trivial: every answer is trivia about the server (region, serverVersion)' });
+      expect((await nonTrivial({ ...trivia, groundTruth: [...trivia.groundTruth, good.groundTruth[0]!] })).passed).toBe(true);
+    });
+
     it('fails a task with no tool call', async () => {
       expect(await nonTrivial({ ...good, trajectory: [] })).toEqual({ passed: false, reason: 'the task needs no tool call' });
     });
