@@ -6,6 +6,7 @@ import { createLlmClient } from '../src/llm/create-client.js';
 import { LlmAgentPolicy } from '../src/llm/stages/llm-agent-policy.js';
 import { UsageLedger, type LedgerSnapshot } from '../src/llm/usage-ledger.js';
 import { runPolicy, type BuiltInPolicy, type PolicyName } from '../src/replay/policies.js';
+import { parseServerSpec } from '../src/mcp/spec.js';
 import { replayLlmConfig } from '../src/replay/replay-llm.js';
 import { reward } from '../src/replay/reward.js';
 import { attemptTask, emptyTally, withAttempts, type SampledTally } from '../src/replay/sampled-replay.js';
@@ -55,9 +56,12 @@ async function builtInBatch(deps: ActivityDeps, input: ReplayBatchInput, policy:
   const batch = verified.slice(input.offset, input.offset + input.limit);
   const simulator = await simulatorOf(deps, input.runId);
   const tools = new Map(simulator.cache.tools.map((t) => [t.name, t]));
+  // The baseline gets the spec's hints, as the explorer did: it is scored on choosing, not on guessing.
+  const run = await deps.store.getRun(input.runId);
+  const hints = run ? parseServerSpec(run.spec).argumentHints : {};
   const counts: ReplayCounts = { tasks: 0, passed: 0, provenance: { exact: 0, retrieved: 0, generated: 0, none: 0 }, failedExamples: [] };
   for (const task of batch) {
-    const outcome = await runPolicy(policy, task, simulator, tools);
+    const outcome = await runPolicy(policy, task, simulator, tools, hints);
     counts.tasks += 1;
     if (reward(task, outcome.answer) === 1) counts.passed += 1;
     else if (counts.failedExamples.length < 5) counts.failedExamples.push(task.id);

@@ -2,8 +2,11 @@ import type { RecordedCall } from '../domain.js';
 import { outputValue } from '../mcp/output.js';
 import { PROBE_INDEX } from './probe.js';
 
-/** Episodes, besides the probe, in which a tool must have failed every call to be called broken. */
-export const BROKEN_AFTER_EPISODES = 2;
+/**
+ * Episodes, besides the probe, in which a tool must have failed every call to be called broken: a
+ * tool with no edges is sampled alone, once, so one episode is all most tools get.
+ */
+export const BROKEN_AFTER_EPISODES = 1;
 
 export interface BrokenTool {
   tool: string;
@@ -14,7 +17,8 @@ export interface BrokenTool {
 }
 
 /**
- * Tools that failed on every call of the probe and of at least BROKEN_AFTER_EPISODES episodes: not a
+ * Tools that failed on every call of the probe and of at least BROKEN_AFTER_EPISODES episodes, each on a
+ * fresh instance: not a
  * bad argument here and there (an id that did not exist yet), but a tool that does not work on
  * this server as configured (a dead backend, a missing credential).
  */

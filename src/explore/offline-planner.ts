@@ -2,6 +2,7 @@ import type { CallLink, JsonObject, JsonSchema, JsonValue } from '../domain.js';
 import { pick, seededRandom, type Random } from '../random.js';
 import { leafName, valuesAt, type FoundValue } from './json-path.js';
 import type { PlanRequest, PlannedCall, Planner } from './planner.js';
+import { linkFits } from './link-fit.js';
 import { synthesizeValue } from './synthesize-value.js';
 import { isJsonObject as isObject } from '../json.js';
 
@@ -40,6 +41,13 @@ class ArgumentBuilder {
   build(schema: JsonSchema, pattern: string, path: string, element = 0): JsonValue | undefined {
     const resolved = representative(schema);
     const type = schemaType(resolved);
+    if (type === 'object' || type === 'array') {
+      // A hint for an object or array parameter is a whole value (`{"data": {…}}`, `{"edits": [{…}]}`),
+      // used as it is unless earlier outputs feed something inside it.
+      const hinted = pattern === '' ? undefined : this.hint(pattern);
+      const whole = type === 'object' ? isObject(hinted) : Array.isArray(hinted);
+      if (hinted !== undefined && whole && this.maxLinkedBelow(pattern) === 0) return hinted;
+    }
     if (type === 'object') return this.buildObject(resolved, pattern, path, element);
     if (type === 'array') return this.buildArray(resolved, pattern, path);
     return this.leaf(resolved, pattern, path, element);
@@ -51,6 +59,8 @@ class ArgumentBuilder {
     const out: JsonObject = {};
     for (const [key, child] of Object.entries(properties)) {
       const childPattern = pattern ? `${pattern}.${key}` : key;
+      // An optional parameter can change what a call means: sent only when an earlier output feeds
+      // it or a hint names it for this very tool (`tool.param`).
       if (!required.has(key) && !this.hasSourceFor(childPattern)) continue;
       const value = this.build(child, childPattern, path ? `${path}.${key}` : key, element);
       if (value !== undefined) out[key] = value;
@@ -63,7 +73,7 @@ class ArgumentBuilder {
     const itemPattern = `${pattern}[]`;
     const itemType = schemaType(items);
     if (itemType !== 'object' && itemType !== 'array') {
-      const linked = this.linkedSources(itemPattern);
+      const linked = this.linkedSources(itemPattern).filter((s) => fitsSchema(s.value, items) && linkFits(s.value, s.path, leafName(pattern), items));
       if (linked.length > 0) {
         return distinct(linked).slice(0, 2).map((source, i) => this.link(`${path}[${i}]`, source));
       }
@@ -82,7 +92,8 @@ class ArgumentBuilder {
 
   private leaf(schema: JsonSchema, pattern: string, path: string, element: number): JsonValue | undefined {
     if ('const' in schema) return schema.const as JsonValue;
-    const linked = distinct(this.linkedSources(pattern).filter((s) => fitsSchema(s.value, schema)));
+    // A value whose kind does not fit the parameter is no link; the parameter's hint, if any, comes next.
+    const linked = distinct(this.linkedSources(pattern).filter((s) => fitsSchema(s.value, schema) && linkFits(s.value, s.path, leafName(pattern), schema)));
     if (linked.length > 0) return this.link(path, linked[element % linked.length]!);
     const hinted = this.hint(pattern);
     if (hinted !== undefined && !Array.isArray(hinted)) return hinted;
@@ -117,7 +128,7 @@ class ArgumentBuilder {
   }
 
   private hasSourceFor(pattern: string): boolean {
-    return this.maxLinkedBelow(pattern) > 0 || this.hint(pattern) !== undefined;
+    return this.maxLinkedBelow(pattern) > 0 || this.request.hints[`${this.request.tool}.${pattern}`] !== undefined;
   }
 
   /** How many linked values reach the deepest mapped leaf under a pattern. */

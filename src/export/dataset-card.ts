@@ -61,7 +61,7 @@ function reliabilitySection(reliability: CardInput['reliability']): string {
     : `These outputs changed when the same call was made again on a fresh sandbox (\`changed\`), or hold a date or time of the run (\`clock\`). No answer is read from them.\n\n| tool | output path | why |\n|---|---|---|\n${volatile.map((v) => `| \`${v.tool}\` | \`${v.path}\` | ${v.reason} |`).join('\n')}`;
   const brokenText = broken.length === 0
     ? ''
-    : `\n\nThese tools failed on every call (the probe's and at least two episodes'): no task uses them.\n\n| tool | calls | last reply |\n|---|---|---|\n${broken.map((b) => `| \`${b.tool}\` | ${b.calls} | ${b.lastError.replace(/\|/g, '\\|')} |`).join('\n')}`;
+    : `\n\nThese tools failed on every call, in the probe and in every episode that called them: no task uses them.\n\n| tool | calls | last reply |\n|---|---|---|\n${broken.map((b) => `| \`${b.tool}\` | ${b.calls} | ${b.lastError.replace(/\|/g, '\\|')} |`).join('\n')}`;
   return `\n## What does not hold\n\n${volatileText}${brokenText}\n\nThe \`stable\` check executed ${stable.trajectories} distinct reference trajectories again on fresh live instances of the server (${stable.rounds} executions, ${stable.calls} live calls).\n`;
 }
 

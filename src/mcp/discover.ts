@@ -25,7 +25,7 @@ export async function discoverTools(session: McpSession, spec: ServerSpec = sess
     if (!listed.some((tool) => tool.name === call.tool)) {
       throw new SpecError(
         `server.setup[${i}].tool`,
-        `server.setup[${i}] calls "${call.tool}", which server "${spec.name}" does not offer: fix the name (${nearestHint(call.tool, listed)}its tools are ${listed.map((t) => t.name).join(', ') || 'none'})`,
+        `server.setup[${i}].tool is "${call.tool}", which server "${spec.name}" does not offer: fix the name (${nearestHint(call.tool, listed)}its tools are ${listed.map((t) => t.name).join(', ') || 'none'})`,
       );
     }
   });

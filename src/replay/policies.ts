@@ -25,11 +25,17 @@ async function reference(task: Task, environment: ReplayEnvironment): Promise<Po
 
 /**
  * The offline baseline agent: it is told the reference's tool sequence (it cannot read the
- * instruction), chooses arguments with the offline planner from the schemas and earlier outputs,
+ * instruction), chooses arguments with the offline planner from the schemas, earlier outputs and
+ * the spec's hints (the explorer's),
  * and reads its answer where the ground truth was observed. Its score shows how far argument
  * choice alone gets against the simulator; LLM agents replace it.
  */
-async function offlineAgent(task: Task, environment: ReplayEnvironment, tools: ReadonlyMap<string, ToolDefinition>): Promise<PolicyOutcome> {
+async function offlineAgent(
+  task: Task,
+  environment: ReplayEnvironment,
+  tools: ReadonlyMap<string, ToolDefinition>,
+  hints: Record<string, JsonValue[]>,
+): Promise<PolicyOutcome> {
   const planner = new OfflinePlanner();
   const episode = environment.startEpisode();
   const earlier: EarlierCall[] = [];
@@ -42,7 +48,7 @@ async function offlineAgent(task: Task, environment: ReplayEnvironment, tools: R
       inputSchema: tool?.inputSchema ?? { type: 'object' },
       incoming: [],
       earlier,
-      hints: {},
+      hints,
       seed: `${task.id}/${index}`,
     });
     const answer = await episode.call(step.tool, planned.arguments);
@@ -60,6 +66,7 @@ export function runPolicy(
   task: Task,
   environment: ReplayEnvironment,
   tools: ReadonlyMap<string, ToolDefinition>,
+  hints: Record<string, JsonValue[]> = {},
 ): Promise<PolicyOutcome> {
-  return policy === 'reference' ? reference(task, environment) : offlineAgent(task, environment, tools);
+  return policy === 'reference' ? reference(task, environment) : offlineAgent(task, environment, tools, hints);
 }

@@ -4,7 +4,23 @@ import { startRun } from '../../src/run-client.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 
 /** Bad server specs fail the run fast, with a message naming the problem, after a bounded number of attempts. */
+const memory = { name: 'memory', command: 'node', args: ['${bin:@modelcontextprotocol/server-memory}'], env: { MEMORY_FILE_PATH: '${sandbox}/memory.jsonl' } };
 const CASES = [
+  {
+    label: 'setup call to a misspelt tool',
+    server: { ...memory, setup: [{ tool: 'create_entitys', arguments: { entities: [] } }] },
+    expected: /server\.setup\[0\]\.tool.*"create_entitys".*did you mean "create_entities"/s,
+  },
+  {
+    label: 'setup call the server answers with an error',
+    server: { ...memory, setup: [{ tool: 'create_entities', arguments: {} }, { tool: 'open_nodes', arguments: { names: 'Ada' } }] },
+    expected: /server\.setup\[0\] \(create_entities\) failed on the server: .*entities/s,
+  },
+  {
+    label: 'server with no tools',
+    server: { name: 'empty', command: 'node', args: ['${bin:tsx}', '${project}/test/mcp/fixtures/hostile-server.ts'], env: { HOSTILE_TOOLS: 'none' } },
+    expected: /server "empty" lists no tools/,
+  },
   { label: 'missing command', server: { name: 'broken', transport: 'stdio' }, expected: /server\.command/ },
   { label: 'unknown transport', server: { name: 'broken', transport: 'carrier-pigeon', command: 'node' }, expected: /server\.transport.*stdio/s },
   { label: 'command that does not exist', server: { name: 'broken', command: 'firefly-no-such-command' }, expected: /firefly-no-such-command/ },
@@ -13,7 +29,7 @@ const CASES = [
 
 describe('bad input fails the run with a clear message', () => {
   const { config, client, worker } = useTestWorker('bad-input');
-  const memoryServer = { name: 'memory', command: 'node', args: ['${bin:@modelcontextprotocol/server-memory}'], env: { MEMORY_FILE_PATH: '${sandbox}/memory.jsonl' } };
+  const memoryServer = memory;
 
   it.each(CASES)('$label', async ({ server, expected }) => {
     const handle = await startRun(client(), config, uniqueId('bad-input'), { server, subDagCount: 2 });

@@ -9,6 +9,11 @@ import type { PolicyScore, RunSummary } from '../../workflows/api.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 
 const FLEET = ['memory', 'filesystem', 'taskmanager', 'everything'];
+/**
+ * Verified tasks each example must yield. The filesystem server answers in text: status lines,
+ * sandbox paths, file times and prose are never answers, so fewer of its calls make a task.
+ */
+const MIN_TASKS: Record<string, number> = { memory: 20, filesystem: 10, taskmanager: 20, everything: 20 };
 
 /** The demo-style run (each example's own settings) on every development server, end to end. */
 describe('generateServerDataset on the development fleet', () => {
@@ -16,7 +21,7 @@ describe('generateServerDataset on the development fleet', () => {
   const callsPerTask: number[] = [];
   const served: string[] = [];
 
-  it.each(FLEET)('%s: explores, carries outputs forward, and exports at least 20 verified tasks that replay exactly', async (server) => {
+  it.each(FLEET)('%s: explores, carries outputs forward, and exports its share of verified tasks, stable and replaying exactly', async (server) => {
     const input = await readRunInput(resolve(PROJECT_ROOT, `examples/${server}.json`));
     const handle = await startRun(client(), config, uniqueId(`fleet-${server}`), input);
     const summary = (await handle.result()) as RunSummary;
@@ -32,14 +37,14 @@ describe('generateServerDataset on the development fleet', () => {
     expect(multiTool.length).toBeGreaterThan(0);
     expect(carrying.length * 2).toBeGreaterThanOrEqual(multiTool.length);
 
-    // The dataset: ≥ 20 verified tasks, every exported one grounded, replayable and leak-free.
+    // The dataset: its share of verified tasks, every exported one grounded, replayable, leak-free, unambiguous and stable.
     const tasks = readFileSync(join(summary.dataset.dir, 'tasks.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: string });
     expect(tasks.length).toBe(summary.dataset.tasks);
-    expect(summary.dataset.tasks).toBeGreaterThanOrEqual(20);
+    expect(summary.dataset.tasks).toBeGreaterThanOrEqual(MIN_TASKS[server]!);
     const verdicts = await worker().store.listVerdicts(summary.runId);
     for (const { id } of tasks) {
       const own = verdicts.filter((v) => v.taskId === id);
-      for (const check of ['grounded', 'replayable', 'no-leakage'] as const) {
+      for (const check of ['grounded', 'replayable', 'no-leakage', 'unambiguous', 'stable'] as const) {
         expect(own.find((v) => v.check === check)?.passed, `${id} ${check}`).toBe(true);
       }
     }
