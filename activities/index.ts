@@ -9,6 +9,7 @@ import { buildToolGraphActivity } from './tool-graph.js';
 import { synthesizeTasksActivity } from './synthesize.js';
 import { verifyTasksActivity } from './verify.js';
 import { exportDatasetActivity } from './export.js';
+import { auditTaskBatchActivity, planAuditActivity, summarizeAuditActivity } from './audit.js';
 import { countVerifiedTasksActivity, replayTaskBatchActivity, resolveReplayLlmActivity } from './replay.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -29,6 +30,9 @@ export function createActivities(deps: ActivityDeps) {
     replayTaskBatch: replayTaskBatchActivity(deps),
     resolveReplayLlm: resolveReplayLlmActivity(deps),
     summarizeRun: summarizeRunActivity(deps),
+    planAudit: planAuditActivity(deps),
+    auditTaskBatch: auditTaskBatchActivity(deps),
+    summarizeAudit: summarizeAuditActivity(deps),
   };
 }
 

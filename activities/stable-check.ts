@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Task } from '../src/domain.js';
-import type { RepeatableStep } from '../src/explore/reexecute.js';
+import { stepsDigest, trajectorySteps, type RepeatableStep } from '../src/explore/reexecute.js';
 import { CLOCK_TICK_MS } from '../src/explore/volatile.js';
 import type { ServerSpec } from '../src/mcp/spec.js';
 import type { LiveRepeat, RunRecord } from '../src/store/store.js';
@@ -36,17 +35,13 @@ export function stableCheckOf(deps: ActivityDeps, run: RunRecord, spec: ServerSp
   return {
     concurrency,
     async check(task: Task) {
-      const steps = task.trajectory.map((step) => ({
-        tool: step.tool,
-        arguments: step.arguments,
-        links: step.links.map((l) => ({ argument: l.argument, fromStep: l.fromTrajectoryStep, outputPath: l.outputPath })),
-      }));
+      const steps = trajectorySteps(task.trajectory);
       const rounds = [];
       let notBefore = 0;
       for (let round = 1; round <= STABLE_ROUNDS; round++) {
         for (let attempt = 1; ; attempt++) {
           try {
-            const repeat = await repeatOnce(trajectorySubject(steps), round, steps, notBefore);
+            const repeat = await repeatOnce(`trajectory:${stepsDigest(steps)}`, round, steps, notBefore);
             rounds.push(repeat.calls);
             notBefore = repeat.startedAtMs + CLOCK_TICK_MS;
             break;
@@ -61,7 +56,3 @@ export function stableCheckOf(deps: ActivityDeps, run: RunRecord, spec: ServerSp
   };
 }
 
-/** `trajectory:<digest>`: tasks whose reference calls are the same calls are checked by the same executions. */
-function trajectorySubject(steps: readonly RepeatableStep[]): string {
-  return `trajectory:${createHash('sha256').update(JSON.stringify(steps)).digest('hex').slice(0, 24)}`;
-}

@@ -108,6 +108,17 @@ export interface RunCost {
   perVerifiedTask: { tokens: number; costUsd: number } | null;
 }
 
+/** Input of auditDataset: which run to re-execute live, all of it or a seeded sample. */
+export interface AuditDatasetInput {
+  runId: string;
+  /** How many exported tasks to re-execute (default: all). */
+  sample?: number;
+  /** Chooses the sample (default 1). */
+  seed?: number;
+  /** Export the dataset again at the end, without the tasks found stale (default false). */
+  reexport?: boolean;
+}
+
 /** Input of one sub-DAG's child workflow. */
 export interface ExploreSubDagInput {
   runId: string;

@@ -2,3 +2,4 @@
 export { generateServerDataset } from './generate-server-dataset.js';
 export { exploreSubDag } from './explore-sub-dag.js';
 export { replayTasks } from './replay-tasks.js';
+export { auditDataset } from './audit-dataset.js';

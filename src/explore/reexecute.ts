@@ -1,4 +1,5 @@
-import type { CallErrorKind, JsonObject, JsonValue } from '../domain.js';
+import { createHash } from 'node:crypto';
+import type { CallErrorKind, JsonObject, JsonValue, TrajectoryStep } from '../domain.js';
 import { outputValue } from '../mcp/output.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { EpisodeSession } from './episode-recorder.js';
@@ -11,6 +12,20 @@ export interface RepeatableStep {
   /** As recorded: sandbox paths as `${sandbox}`. */
   arguments: JsonObject;
   links: ReadonlyArray<{ argument: string; fromStep: number; outputPath: string }>;
+}
+
+/** A task's reference trajectory as a sequence to make again. */
+export function trajectorySteps(trajectory: readonly TrajectoryStep[]): RepeatableStep[] {
+  return trajectory.map((step) => ({
+    tool: step.tool,
+    arguments: step.arguments,
+    links: step.links.map((l) => ({ argument: l.argument, fromStep: l.fromTrajectoryStep, outputPath: l.outputPath })),
+  }));
+}
+
+/** A short digest of a call sequence: tasks written from the same calls are made again once. */
+export function stepsDigest(steps: readonly RepeatableStep[]): string {
+  return createHash('sha256').update(JSON.stringify(steps)).digest('hex').slice(0, 24);
 }
 
 /** A call made again, as the store keeps it: sandbox paths as `${sandbox}`, secrets redacted. */

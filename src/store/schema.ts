@@ -122,6 +122,15 @@ CREATE TABLE IF NOT EXISTS live_repeats (
   calls_json TEXT NOT NULL,
   PRIMARY KEY (run_id, subject, round)
 );
+CREATE TABLE IF NOT EXISTS audit_results (
+  run_id TEXT NOT NULL,
+  audit_id TEXT NOT NULL,
+  task_id TEXT NOT NULL,
+  holds INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  audited_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  PRIMARY KEY (run_id, audit_id, task_id)
+);
 CREATE TABLE IF NOT EXISTS llm_rejections (
   run_id TEXT NOT NULL,
   stage TEXT NOT NULL,

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { DiscoveredTool, JsonValue, RecordedCall, SubDag, Task, ToolEdge, ToolProfile, Verdict } from '../domain.js';
 import { SCHEMA } from './schema.js';
 import type { GeneratedAnswer, GenerationKey } from '../simulator/generation.js';
-import type { EpisodeRecord, LiveRepeat, LlmRejection, LlmUsageRecord, RunRecord, Store } from './store.js';
+import type { AuditResult, EpisodeRecord, LiveRepeat, LlmRejection, LlmUsageRecord, RunRecord, Store } from './store.js';
 
 const json = (value: unknown): string => JSON.stringify(value);
 const parse = <T>(text: string): T => JSON.parse(text) as T;
@@ -238,6 +238,25 @@ export class SqliteStore implements Store {
     return rows.map(liveRepeat);
   }
 
+  async saveAuditResult(runId: string, r: AuditResult): Promise<void> {
+    this.db
+      .prepare('INSERT OR IGNORE INTO audit_results (run_id, audit_id, task_id, holds, reason) VALUES (?, ?, ?, ?, ?)')
+      .run(runId, r.auditId, r.taskId, r.holds ? 1 : 0, r.reason);
+  }
+
+  async listAuditResults(runId: string, auditId?: string): Promise<AuditResult[]> {
+    const rows = (auditId === undefined
+      ? this.db.prepare('SELECT * FROM audit_results WHERE run_id = ? ORDER BY audited_at, rowid').all(runId)
+      : this.db.prepare('SELECT * FROM audit_results WHERE run_id = ? AND audit_id = ? ORDER BY audited_at, rowid').all(runId, auditId)) as AuditRow[];
+    return rows.map((r) => ({ auditId: r.audit_id, taskId: r.task_id, holds: r.holds === 1, reason: r.reason }));
+  }
+
+  async listStaleTasks(runId: string): Promise<Map<string, string>> {
+    const latest = new Map<string, AuditResult>();
+    for (const result of await this.listAuditResults(runId)) latest.set(result.taskId, result);
+    return new Map([...latest.values()].filter((r) => !r.holds).map((r) => [r.taskId, r.reason]));
+  }
+
   async recordLlmRejection(runId: string, r: LlmRejection): Promise<void> {
     this.db
       .prepare('INSERT OR REPLACE INTO llm_rejections (run_id, stage, subject, reason, detail_json) VALUES (?, ?, ?, ?, ?)')
@@ -329,3 +348,5 @@ type LiveRepeatRow = { subject: string; round: number; started_at_ms: number; wa
 function liveRepeat(row: LiveRepeatRow): LiveRepeat {
   return { subject: row.subject, round: row.round, startedAtMs: row.started_at_ms, wallMs: row.wall_ms, calls: parse(row.calls_json) };
 }
+
+type AuditRow = { audit_id: string; task_id: string; holds: number; reason: string };

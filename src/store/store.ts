@@ -36,6 +36,14 @@ export interface LiveRepeat {
   calls: RepeatedCallRecord[];
 }
 
+/** What one audit found of one exported task, re-executed live after the fact. */
+export interface AuditResult {
+  auditId: string;
+  taskId: string;
+  holds: boolean;
+  reason: string;
+}
+
 /** Model output a stage could not use, with why: kept so a person can see what the model got wrong. */
 export interface LlmRejection {
   stage: string;
@@ -108,6 +116,12 @@ export interface Store {
   saveLiveRepeat(runId: string, repeat: LiveRepeat): Promise<void>;
   getLiveRepeat(runId: string, subject: string, round: number): Promise<LiveRepeat | undefined>;
   listLiveRepeats(runId: string): Promise<LiveRepeat[]>;
+
+  /** Keeps the first result per (audit, task): a retried audit batch finds what it already checked. */
+  saveAuditResult(runId: string, result: AuditResult): Promise<void>;
+  listAuditResults(runId: string, auditId?: string): Promise<AuditResult[]>;
+  /** Tasks whose latest audit found them no longer holding, with that audit's reason: never exported again. */
+  listStaleTasks(runId: string): Promise<Map<string, string>>;
 
   /**
    * Adds one model response's tokens. Not idempotent on purpose: an activity retried after a

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Difficulty, JsonSchema, RecordedCall, Task } from '../domain.js';
 import { outputValue } from '../mcp/output.js';
+import { valuesAt } from '../explore/json-path.js';
+import { isVolatile } from '../explore/volatile.js';
 import { answerCandidates, uniqueFieldNames, type AnswerField } from './answer-fields.js';
 import { answerRequest, answerTemplate, instructionBody } from './instruction.js';
 import { givenArguments } from '../verify/given-values.js';
@@ -30,7 +32,11 @@ export class OfflineSynthesizer implements Synthesizer {
       const widest = trajectoryFor(target, explored, episode.tools, before);
       const widestBody = instructionBody(episode.server, widest, episode.tools);
       const given = givenArguments(widest).map((a) => a.value);
-      const candidates = widest.map((step, i) => answerCandidates(outputValue(step.result), i, widestBody, episode.volatile?.get(step.tool)));
+      // A step that hands back a volatile value an earlier step fed it (a generated id) echoes something volatile.
+      const candidates = widest.map((step, i) => {
+        const echoed = volatileInputs(step, widest, episode.volatile);
+        return answerCandidates(outputValue(step.result), i, widestBody, episode.volatile?.get(step.tool)).filter((f) => !echoed.has(JSON.stringify(f.value)));
+      });
       return answerSets(candidates, (f) => isDiscovered(f.value, given) && !isTrivia(f.path, f.value)).flatMap((fields) => {
       const answering = [...new Set(fields.map((f) => widest[f.trajectoryStep]!.recorded.step))].map((step) => explored.find((c) => c.step === step)!);
       const trajectory = trajectoryFor(target, explored, episode.tools, answering);
@@ -104,6 +110,15 @@ function chooseFields(perStep: AnswerField[][], discovered: (field: AnswerField)
     if (chosen.length === MAX_FIELDS) break;
   }
   return uniqueFieldNames(chosen);
+}
+
+/** The values (as JSON) fed into a step's arguments from volatile outputs of earlier steps. */
+function volatileInputs(step: Task['trajectory'][number], trajectory: Task['trajectory'], volatile: EpisodeRecord['volatile']): Set<string> {
+  return new Set(
+    step.links
+      .filter((link) => isVolatile(link.outputPath, volatile?.get(trajectory[link.fromTrajectoryStep]?.tool ?? '')))
+      .flatMap((link) => valuesAt(step.arguments, link.argument).map((found) => JSON.stringify(found.value))),
+  );
 }
 
 /** A field moved to another trajectory position, with its description saying the new step number. */

@@ -1,0 +1,106 @@
+import { stepsDigest, trajectorySteps } from '../src/explore/reexecute.js';
+import { mapLimited } from '../src/map-limited.js';
+import { seededRandom } from '../src/random.js';
+import type { AuditResult } from '../src/store/store.js';
+import { stabilityVerdict } from '../src/verify/stable.js';
+import type { ActivityDeps } from './deps.js';
+import { withFailureMapping } from './failures.js';
+import { whileHeartbeating } from './heartbeat.js';
+import { liveRepeat } from './live-repeat.js';
+import { loadRun } from './run-context.js';
+import { verifiedTasks } from './verified-tasks.js';
+
+const TASKS_AT_ONCE = 4;
+
+export interface AuditPlanInput {
+  runId: string;
+  /** Audit this many tasks, chosen by `seed`; all when absent. */
+  sample?: number;
+  seed?: number;
+}
+
+export interface AuditReport {
+  runId: string;
+  auditId: string;
+  tasks: number;
+  held: number;
+  stale: Array<{ taskId: string; reason: string }>;
+  /** Per tool of the audited trajectories: tasks that used it and still hold, and those that do not. */
+  byTool: Record<string, { held: number; stale: number }>;
+}
+
+/** The tasks an audit re-executes: every exported one (stale ones included: they may hold again), or a seeded sample. */
+export function planAuditActivity(deps: ActivityDeps) {
+  return async function planAudit(input: AuditPlanInput): Promise<string[]> {
+    return withFailureMapping(async () => {
+      await loadRun(deps, input.runId);
+      const verdicts = await deps.store.listVerdicts(input.runId);
+      const failed = new Set(verdicts.filter((v) => !v.passed).map((v) => v.taskId));
+      const judged = new Set(verdicts.map((v) => v.taskId));
+      const ids = (await deps.store.listTasks(input.runId)).map((t) => t.id).filter((id) => judged.has(id) && !failed.has(id));
+      if (input.sample === undefined || input.sample >= ids.length) return ids;
+      const random = seededRandom(`audit/${input.seed ?? 1}`);
+      return ids
+        .map((id) => ({ id, key: random() }))
+        .sort((a, b) => a.key - b.key)
+        .slice(0, input.sample)
+        .map((entry) => entry.id);
+    });
+  };
+}
+
+/**
+ * Re-executes each task's reference trajectory once on a fresh live instance and records whether
+ * every answer still comes out as labelled. Results are kept per (audit, task) as they come, so a
+ * retried batch checks only what it had not.
+ */
+export function auditTaskBatchActivity(deps: ActivityDeps) {
+  return async function auditTaskBatch(input: { runId: string; auditId: string; taskIds: string[] }): Promise<{ held: number; stale: number }> {
+    return withFailureMapping(() => whileHeartbeating(async () => {
+      const { run, spec } = await loadRun(deps, input.runId);
+      const done = new Map((await deps.store.listAuditResults(input.runId, input.auditId)).map((r) => [r.taskId, r]));
+      const tasks = new Map((await deps.store.listTasks(input.runId)).map((t) => [t.id, t]));
+      const results = await mapLimited(input.taskIds, TASKS_AT_ONCE, async (taskId): Promise<AuditResult> => {
+        const known = done.get(taskId);
+        if (known) return known;
+        const task = tasks.get(taskId);
+        let result: AuditResult;
+        if (!task) result = { auditId: input.auditId, taskId, holds: false, reason: 'the task is no longer in the store' };
+        else {
+          const steps = trajectorySteps(task.trajectory);
+          // A lost connection (RepeatLostError) fails the attempt: Temporal retries the batch, which skips what it checked.
+          const repeat = await liveRepeat(deps, run, spec, `audit:${input.auditId}:${stepsDigest(steps)}`, 1, steps);
+          const verdict = stabilityVerdict(task, [repeat.calls]);
+          result = { auditId: input.auditId, taskId, holds: verdict.passed, reason: verdict.reason };
+        }
+        await deps.store.saveAuditResult(input.runId, result);
+        return result;
+      });
+      return { held: results.filter((r) => r.holds).length, stale: results.filter((r) => !r.holds).length };
+    }));
+  };
+}
+
+/** What one audit found, per task and per tool, read back from the store. */
+export function summarizeAuditActivity(deps: ActivityDeps) {
+  return async function summarizeAudit(input: { runId: string; auditId: string }): Promise<AuditReport> {
+    const results = await deps.store.listAuditResults(input.runId, input.auditId);
+    const tasks = new Map((await deps.store.listTasks(input.runId)).map((t) => [t.id, t]));
+    const byTool: AuditReport['byTool'] = {};
+    for (const result of results) {
+      for (const tool of new Set(tasks.get(result.taskId)?.trajectory.map((s) => s.tool) ?? [])) {
+        const counts = (byTool[tool] ??= { held: 0, stale: 0 });
+        if (result.holds) counts.held += 1;
+        else counts.stale += 1;
+      }
+    }
+    return {
+      runId: input.runId,
+      auditId: input.auditId,
+      tasks: results.length,
+      held: results.filter((r) => r.holds).length,
+      stale: results.filter((r) => !r.holds).map((r) => ({ taskId: r.taskId, reason: r.reason })),
+      byTool,
+    };
+  };
+}
