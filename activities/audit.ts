@@ -6,7 +6,7 @@ import { stabilityVerdict } from '../src/verify/stable.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';
-import { liveRepeat } from './live-repeat.js';
+import { sharedLiveRepeat } from './live-repeat.js';
 import { loadRun } from './run-context.js';
 import { verifiedTasks } from './verified-tasks.js';
 
@@ -60,6 +60,7 @@ export function auditTaskBatchActivity(deps: ActivityDeps) {
       const { run, spec } = await loadRun(deps, input.runId);
       const done = new Map((await deps.store.listAuditResults(input.runId, input.auditId)).map((r) => [r.taskId, r]));
       const tasks = new Map((await deps.store.listTasks(input.runId)).map((t) => [t.id, t]));
+      const repeat = sharedLiveRepeat(deps, run, spec);
       const results = await mapLimited(input.taskIds, TASKS_AT_ONCE, async (taskId): Promise<AuditResult> => {
         const known = done.get(taskId);
         if (known) return known;
@@ -69,8 +70,8 @@ export function auditTaskBatchActivity(deps: ActivityDeps) {
         else {
           const steps = trajectorySteps(task.trajectory);
           // A lost connection (RepeatLostError) fails the attempt: Temporal retries the batch, which skips what it checked.
-          const repeat = await liveRepeat(deps, run, spec, `audit:${input.auditId}:${stepsDigest(steps)}`, 1, steps);
-          const verdict = stabilityVerdict(task, [repeat.calls]);
+          const { calls } = await repeat(`audit:${input.auditId}:${stepsDigest(steps)}`, 1, steps);
+          const verdict = stabilityVerdict(task, [calls]);
           result = { auditId: input.auditId, taskId, holds: verdict.passed, reason: verdict.reason };
         }
         await deps.store.saveAuditResult(input.runId, result);

@@ -58,3 +58,20 @@ export async function liveRepeat(
     await rm(sandboxDir, { recursive: true, force: true });
   }
 }
+
+/**
+ * liveRepeat for many tasks at once: tasks written from the same calls share a subject, and two of
+ * them checked at the same moment wait for one execution rather than race on its sandbox.
+ */
+export function sharedLiveRepeat(deps: ActivityDeps, run: RunRecord, spec: ServerSpec) {
+  const inFlight = new Map<string, Promise<LiveRepeat>>();
+  return (subject: string, round: number, steps: readonly RepeatableStep[], notBefore = 0): Promise<LiveRepeat> => {
+    const key = `${subject}/${round}`;
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = liveRepeat(deps, run, spec, subject, round, steps, notBefore).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    return pending;
+  };
+}

@@ -1,12 +1,12 @@
 import type { Task } from '../src/domain.js';
-import { stepsDigest, trajectorySteps, type RepeatableStep } from '../src/explore/reexecute.js';
+import { stepsDigest, trajectorySteps } from '../src/explore/reexecute.js';
 import { CLOCK_TICK_MS } from '../src/explore/volatile.js';
 import type { ServerSpec } from '../src/mcp/spec.js';
-import type { LiveRepeat, RunRecord } from '../src/store/store.js';
+import type { RunRecord } from '../src/store/store.js';
 import { STABLE_ROUNDS, stabilityVerdict } from '../src/verify/stable.js';
 import type { LiveCheck } from '../src/verify/verify-tasks.js';
 import type { ActivityDeps } from './deps.js';
-import { liveRepeat, RepeatLostError } from './live-repeat.js';
+import { RepeatLostError, sharedLiveRepeat } from './live-repeat.js';
 
 /** Fresh instances one round may take before its task is rejected as failing on the server. */
 const ATTEMPTS_PER_ROUND = 3;
@@ -21,17 +21,7 @@ const DEFAULT_CONCURRENCY = 4;
  */
 export function stableCheckOf(deps: ActivityDeps, run: RunRecord, spec: ServerSpec): LiveCheck {
   const concurrency = (run.options as { maxConcurrentExplorations?: number }).maxConcurrentExplorations ?? DEFAULT_CONCURRENCY;
-  // Two tasks of the same trajectory checked at once wait for one execution rather than race on its sandbox.
-  const inFlight = new Map<string, Promise<LiveRepeat>>();
-  const repeatOnce = (subject: string, round: number, steps: RepeatableStep[], notBefore: number): Promise<LiveRepeat> => {
-    const key = `${subject}/${round}`;
-    let pending = inFlight.get(key);
-    if (!pending) {
-      pending = liveRepeat(deps, run, spec, subject, round, steps, notBefore).finally(() => inFlight.delete(key));
-      inFlight.set(key, pending);
-    }
-    return pending;
-  };
+  const repeatOnce = sharedLiveRepeat(deps, run, spec);
   return {
     concurrency,
     async check(task: Task) {
