@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: runs generateServerDataset on each development server and prints JSON figures:
  * wall time, tool calls per second, sub-DAGs per minute, and Temporal's share of the wall time
- * (wall time not covered by any activity, over wall time). Calls count every recorded call:
- * setup calls, the probe episode and the explorations.
+ * (wall time not covered by any activity, over wall time), and what the live `stable` check costs
+ * per verified task: its extra live calls and the verification stage's wall time. Calls count every
+ * recorded call: setup calls, the probe episode and the explorations.
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
@@ -32,6 +33,10 @@ interface ServerFigures {
   callsPerSecond: number;
   subDagsPerMinute: number;
   temporalShare: number;
+  verified: number;
+  /** The stable check: live calls it made per verified task, and the verification stage's seconds per verified task. */
+  stableLiveCallsPerVerifiedTask: number;
+  verifySecondsPerVerifiedTask: number;
 }
 const results: ServerFigures[] = [];
 try {
@@ -49,8 +54,10 @@ try {
     for (let i = 0; i < summary.subDags.total; i++) {
       histories.push(await client.workflow.getHandle(subDagWorkflowId(handle.workflowId, i)).fetchHistory());
     }
-    const inActivitiesMs = coveredMillis(histories.flatMap(activityIntervals));
+    const inActivitiesMs = coveredMillis(histories.flatMap((history) => activityIntervals(history)));
     const allCalls = (await worker.store.listCalls(summary.runId)).length;
+    const verifyMs = coveredMillis(activityIntervals(histories[0]!, 'verifyTasks'));
+    const verified = Math.max(1, summary.dataset.tasks);
     results.push({
       server,
       subDags: summary.subDags.explored,
@@ -59,6 +66,9 @@ try {
       callsPerSecond: round(allCalls / (wallMs / 1000)),
       subDagsPerMinute: round(summary.subDags.explored / (wallMs / 60_000)),
       temporalShare: round(Math.max(0, wallMs - inActivitiesMs) / wallMs),
+      verified: summary.dataset.tasks,
+      stableLiveCallsPerVerifiedTask: round((summary.reliability?.stable.calls ?? 0) / verified),
+      verifySecondsPerVerifiedTask: round(verifyMs / 1000 / verified),
     });
   }
 } finally {

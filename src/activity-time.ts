@@ -2,13 +2,17 @@ import type { WorkflowHandle } from '@temporalio/client';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 
-/** [start, end] in ms of every activity attempt that ran to an outcome in a history. */
-export function activityIntervals(history: History): Array<[number, number]> {
+/** [start, end] in ms of every activity attempt (of one type, when given) that ran to an outcome in a history. */
+export function activityIntervals(history: History, activityType?: string): Array<[number, number]> {
   const started = new Map<string, number>();
   const intervals: Array<[number, number]> = [];
+  const ofType = new Set<string>();
   for (const event of history.events ?? []) {
     const at = millis(event.eventTime);
-    if (event.activityTaskStartedEventAttributes) started.set(String(event.activityTaskStartedEventAttributes.scheduledEventId), at);
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled && (activityType === undefined || scheduled.activityType?.name === activityType)) ofType.add(String(event.eventId));
+    const startedAttributes = event.activityTaskStartedEventAttributes;
+    if (startedAttributes && ofType.has(String(startedAttributes.scheduledEventId))) started.set(String(startedAttributes.scheduledEventId), at);
     const scheduledId =
       event.activityTaskCompletedEventAttributes?.scheduledEventId ??
       event.activityTaskFailedEventAttributes?.scheduledEventId ??

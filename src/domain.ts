@@ -68,11 +68,6 @@ export interface ToolProfile {
   annotations?: ToolAnnotations;
   /** Output paths found volatile by calling the tool twice (see explore/volatile.ts). */
   volatile?: VolatilePath[];
-  /**
-   * Set when the tool failed on every call the probe made to it, both times: the reason, from its
-   * last reply. Such a tool is kept out of the graph, so it is never sampled.
-   */
-  broken?: string;
 }
 
 export type Confidence = 'high' | 'medium' | 'low';

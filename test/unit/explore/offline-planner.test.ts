@@ -198,3 +198,59 @@ describe('OfflinePlanner: determinism', () => {
     expect(plans.size).toBeGreaterThan(1);
   });
 });
+
+describe('OfflinePlanner: links that make sense, and hints as given', () => {
+  const schema = (properties: Record<string, JsonSchema>, required: string[] = Object.keys(properties)): JsonSchema => ({ type: 'object', properties, required });
+  const earlier = (output: JsonValue): EarlierCall[] => [{ step: 0, tool: 'source', isError: false, output }];
+  const mapping = (input: string, output: string): IncomingMapping[] => [{ from: 'source', input, output, score: 1 }];
+
+  it('never feeds multi-line text or a status reply into a path or an id; the hint wins', async () => {
+    const planned = await planner.planCall(
+      request('read', {
+        inputSchema: schema({ repo_path: { type: 'string' }, id: { type: 'string' } }),
+        incoming: [...mapping('repo_path', 'diff'), ...mapping('id', 'message')],
+        earlier: earlier({ diff: 'diff --git a/x b/x\n+added line\n-removed line', message: 'Successfully wrote 30 bytes to notes.md' }),
+        hints: { repo_path: ['/srv/repo'] },
+      }),
+    );
+    expect(planned.arguments.repo_path).toBe('/srv/repo');
+    expect(planned.arguments.id).not.toBe('Successfully wrote 30 bytes to notes.md');
+    expect(planned.links).toEqual([]);
+  });
+
+  it('feeds prose into a free-text parameter, and a number only where the names agree', async () => {
+    const planned = await planner.planCall(
+      request('write', {
+        inputSchema: schema({ content: { type: 'string' }, celsius: { type: 'number' }, temperatureCelsius: { type: 'number' } }),
+        incoming: [...mapping('content', 'text'), ...mapping('celsius', 'iat'), ...mapping('temperatureCelsius', 'celsius')],
+        earlier: earlier({ text: 'Line one.\nLine two.', iat: 1796000000, celsius: 21 }),
+      }),
+    );
+    expect(planned.arguments.content).toBe('Line one.\nLine two.');
+    expect(planned.arguments.celsius).not.toBe(1796000000);
+    expect(planned.arguments.temperatureCelsius).toBe(21);
+    expect(planned.links.map((l) => l.argument).sort()).toEqual(['content', 'temperatureCelsius']);
+  });
+
+  it('takes a hint for an object or array-of-objects parameter as the whole value', async () => {
+    const edits = [{ oldText: 'a', newText: 'b' }];
+    const planned = await planner.planCall(
+      request('edit', {
+        inputSchema: schema({
+          data: { type: 'object', properties: { city: { type: 'string' } } },
+          edits: { type: 'array', items: { type: 'object', properties: { oldText: { type: 'string' }, newText: { type: 'string' } }, required: ['oldText', 'newText'] } },
+        }),
+        hints: { data: [{ city: 'Lisbon', nights: 3 }], edits: [edits] },
+      }),
+    );
+    expect(planned.arguments).toEqual({ data: { city: 'Lisbon', nights: 3 }, edits });
+  });
+
+  it('sends an optional parameter only when a hint names it for this tool', async () => {
+    const inputSchema = schema({ query: { type: 'string' }, mode: { type: 'string' } }, ['query']);
+    const generic = await planner.planCall(request('search', { inputSchema, hints: { query: ['Ada'], mode: ['rename'] } }));
+    expect(generic.arguments).toEqual({ query: 'Ada' });
+    const named = await planner.planCall(request('search', { inputSchema, hints: { query: ['Ada'], 'search.mode': ['rename'] } }));
+    expect(named.arguments).toEqual({ query: 'Ada', mode: 'rename' });
+  });
+});

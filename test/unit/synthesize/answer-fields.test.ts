@@ -160,3 +160,29 @@ describe('words', () => {
     expect([0, 1, 2, 9].map(ordinal)).toEqual(['first', 'second', 'third', 'tenth']);
   });
 });
+
+describe('answerCandidates: values that hold and read as answers', () => {
+  it('asks for the one new number of a sentence, never the sentence', () => {
+    const fields = answerCandidates({ text: 'The temperature in Lisbon is 19 degrees Celsius.' }, 1, 'city "Lisbon"');
+    expect(fields.map((f) => [f.path, f.value, f.description])).toEqual([['text#number[0]', 19, 'the number in the text returned in step 2']]);
+    expect(answerCandidates({ text: 'Between 3 and 7 guests came to the opening night.' }, 0, '')).toEqual([]);
+    expect(answerCandidates({ text: 'The meeting moved to the larger room upstairs.' }, 0, '')).toEqual([]);
+  });
+
+  it('reads a short listing line by line, and JSON written as text not at all', () => {
+    expect(values(answerCandidates({ content: '[FILE] a.md\n[DIR] notes' }, 0, ''))).toEqual(['[FILE] a.md', '[DIR] notes']);
+    expect(answerCandidates({ content: '{\n  "name": "a.md",\n  "type": "file"\n}' }, 0, '')).toEqual([]);
+  });
+
+  it('never answers with a volatile path, a sandbox path or a redacted value', () => {
+    const output = { id: 'f3a9', title: 'Plan', path: '${sandbox}/notes/plan.md', token: '[REDACTED:jwt]' };
+    expect(values(answerCandidates(output, 0, '', [{ path: 'id', reason: 'changed' }]))).toEqual(['Plan']);
+  });
+
+  it('names the element of a top-level list', () => {
+    expect(answerCandidates([{ name: 'Ada' }, { name: 'Grace' }], 0, '').map((f) => f.description)).toEqual([
+      'the name of the first item returned in step 1',
+      'the name of the second item returned in step 1',
+    ]);
+  });
+});
