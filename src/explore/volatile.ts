@@ -1,6 +1,6 @@
 import type { JsonValue, VolatilePath } from '../domain.js';
 import { outputValue } from '../mcp/output.js';
-import { primitiveLeaves } from './json-path.js';
+import { linesOfText, primitiveLeaves } from './json-path.js';
 
 /** Two observations of the same call: the probe's, and the same call made again on a fresh sandbox later. */
 export interface RepeatedCall {
@@ -34,8 +34,13 @@ export function volatilePaths(calls: RepeatedCall[], now = Date.now()): Map<stri
     const first = leafMap(outputValue(call.first.result));
     const again = call.again.isError ? new Map<string, JsonValue>() : leafMap(outputValue(call.again.result));
     for (const [path, value] of first) {
-      if (!call.again.isError && JSON.stringify(again.get(path)) !== JSON.stringify(value)) mark(call.tool, patternOf(path), 'changed');
-      else if (readsClock(value, now)) mark(call.tool, patternOf(path), 'clock');
+      const other = again.get(path);
+      if (!call.again.isError && JSON.stringify(other) !== JSON.stringify(value)) {
+        // Two texts of the same lines, some changed ("size: 74" kept, "modified: …" not): only those lines are volatile.
+        const lines = changedLines(value, other);
+        if (lines) for (const k of lines) mark(call.tool, `${patternOf(path)}#line[${k}]`, 'changed');
+        else mark(call.tool, patternOf(path), 'changed');
+      } else if (readsClock(value, now)) mark(call.tool, patternOf(path), 'clock');
     }
     for (const path of again.keys()) if (!first.has(path)) mark(call.tool, patternOf(path), 'changed');
   }
@@ -46,11 +51,22 @@ export function volatilePaths(calls: RepeatedCall[], now = Date.now()): Map<stri
 export function isVolatile(path: string, volatile: readonly VolatilePath[] | undefined): boolean {
   if (!volatile || volatile.length === 0) return false;
   const pattern = patternOf(path);
-  return volatile.some((v) => pattern === v.path || pattern.startsWith(`${v.path}.`) || pattern.startsWith(`${v.path}[`));
+  return volatile.some((v) => pattern === v.path || pattern.startsWith(`${v.path}.`) || pattern.startsWith(`${v.path}[`) || pattern.startsWith(`${v.path}#`));
 }
 
+/** `notes[2].createdAt` → `notes[].createdAt`; a text part's own index stays (`content#line[1]`). */
 export function patternOf(path: string): string {
-  return path.replace(/\[\d+\]/g, '[]');
+  const part = /#\w+\[\d+\]$/.exec(path);
+  const base = part ? path.slice(0, part.index) : path;
+  return `${base.replace(/\[\d+\]/g, '[]')}${part ? part[0] : ''}`;
+}
+
+/** The indices of the lines that differ between two multi-line texts with as many lines; undefined otherwise. */
+function changedLines(first: JsonValue | undefined, again: JsonValue | undefined): number[] | undefined {
+  if (typeof first !== 'string' || typeof again !== 'string') return undefined;
+  const [a, b] = [linesOfText(first), linesOfText(again)];
+  if (a.length < 2 || a.length !== b.length) return undefined;
+  return a.flatMap((line, k) => (line === b[k] ? [] : [k]));
 }
 
 function leafMap(value: JsonValue): Map<string, JsonValue> {

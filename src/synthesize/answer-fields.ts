@@ -1,6 +1,6 @@
 import type { JsonPrimitive, JsonValue, VolatilePath } from '../domain.js';
 import { SANDBOX_PLACEHOLDER } from '../explore/sandbox-paths.js';
-import { isVolatile } from '../explore/volatile.js';
+import { isVolatile, patternOf } from '../explore/volatile.js';
 import { linesOfText, numbersInText, primitiveLeaves } from '../explore/json-path.js';
 import { containsMarker } from '../secrets/marker.js';
 import { appearsIn } from '../verify/appears-in.js';
@@ -54,7 +54,9 @@ export function answerCandidates(output: JsonValue, trajectoryStep: number, inst
         !appearsIn(text, instruction);
       if (!fits) return [];
       if (!isProse(text)) return [{ path, value }];
-      return isListing(text) ? listingLines(path, text, instruction) : valueInProse(path, text, instruction);
+      if (isListing(text)) return listingLines(path, text, instruction).filter((line) => !isVolatile(line.path, volatile));
+      // A sentence with a line that changes between calls has no number to trust.
+      return volatile?.some((v) => v.path.startsWith(`${patternOf(path)}#line[`)) ? [] : valueInProse(path, text, instruction);
     })
     .sort((a, b) => depthOfIndices(a.path) - depthOfIndices(b.path))
     .map(({ path, value }) => ({

@@ -46,3 +46,15 @@ describe('isVolatile', () => {
     expect(isVolatile('anything', undefined)).toBe(false);
   });
 });
+
+describe('volatilePaths: texts', () => {
+  it('marks only the lines of a text that changed, when the text kept its lines', () => {
+    const info = (modified: string) => text({ content: `size: 74\nmodified: ${modified}\nisFile: true` });
+    const found = volatilePaths([{ tool: 'get_file_info', first: info('Mon 09:15:01'), again: info('Mon 09:15:02') }], NOW);
+    expect(found.get('get_file_info')).toEqual([{ path: 'content#line[1]', reason: 'changed' }]);
+    expect(isVolatile('content#line[1]', found.get('get_file_info'))).toBe(true);
+    expect(isVolatile('content#line[0]', found.get('get_file_info'))).toBe(false);
+    expect(isVolatile('content', [{ path: 'content', reason: 'changed' }])).toBe(true);
+    expect(isVolatile('content#number[0]', [{ path: 'content', reason: 'changed' }])).toBe(true);
+  });
+});
