@@ -18,7 +18,7 @@ export interface BrokenTool {
 
 /**
  * Tools that failed on every call of the probe and of at least BROKEN_AFTER_EPISODES episodes, each on a
- * fresh instance: not a
+ * fresh instance, always with the same reply (numbers aside): not a
  * bad argument here and there (an id that did not exist yet), but a tool that does not work on
  * this server as configured (a dead backend, a missing credential).
  */
@@ -28,8 +28,16 @@ export function brokenTools(calls: readonly RecordedCall[]): BrokenTool[] {
   return [...byTool]
     .filter(([, made]) => {
       const episodes = new Set(made.filter((c) => c.subDagIndex >= 0).map((c) => c.subDagIndex));
-      return made.every((c) => c.isError) && made.some((c) => c.subDagIndex === PROBE_INDEX) && episodes.size >= BROKEN_AFTER_EPISODES;
+      // One reply whatever it was asked: a tool that says "not found" here and "not done yet" there
+      // works, and was only called in states that did not suit it.
+      const replies = new Set(made.map((c) => replyShape(c.result)));
+      return made.every((c) => c.isError) && replies.size === 1 && made.some((c) => c.subDagIndex === PROBE_INDEX) && episodes.size >= BROKEN_AFTER_EPISODES;
     })
     .map(([tool, made]) => ({ tool, calls: made.length, lastError: JSON.stringify(outputValue(made.at(-1)!.result))?.slice(0, 160) ?? '' }))
     .sort((a, b) => a.tool.localeCompare(b.tool));
+}
+
+/** A reply with its numbers blanked: "request 3 failed" and "request 4 failed" are one reply. */
+function replyShape(result: RecordedCall['result']): string {
+  return (JSON.stringify(outputValue(result)) ?? '').replace(/\d+/g, '#');
 }

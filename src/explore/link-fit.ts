@@ -1,5 +1,6 @@
 import type { JsonSchema, JsonValue } from '../domain.js';
 import { singular, splitWords } from '../graph/words.js';
+import { isProse } from '../prose.js';
 
 /** Parameters that take free text: the only ones a multi-line text or a whole sentence may feed. */
 const FREE_TEXT = /(^|_|\b)(content|text|body|description|message|note|notes|markdown|data|code|comment|summary|prompt|thought|observations?|input)s?$/i;
@@ -16,8 +17,7 @@ export function linkFits(value: JsonValue, outputPath: string, parameter: string
   if (typeof value === 'string') {
     const text = value.trim();
     if (STATUS.test(text)) return false;
-    const prose = text.includes('\n') || text.length > 200 || (text.split(/\s+/).length >= 5 && /[.!?]$/.test(text));
-    return !prose || FREE_TEXT.test(parameter);
+    return !(isProse(text) || text.length > 200) || FREE_TEXT.test(parameter);
   }
   if (typeof value === 'number' && (schema.type === 'number' || schema.type === 'integer')) return sharesWord(outputPath, parameter);
   return true;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CallErrorKind, JsonObject, JsonValue, TrajectoryStep } from '../domain.js';
+import type { JsonObject, JsonValue, RecordedCall, TrajectoryStep } from '../domain.js';
 import { outputValue } from '../mcp/output.js';
 import type { Redactor } from '../secrets/redactor.js';
 import type { EpisodeSession } from './episode-recorder.js';
@@ -29,14 +29,7 @@ export function stepsDigest(steps: readonly RepeatableStep[]): string {
 }
 
 /** A call made again, as the store keeps it: sandbox paths as `${sandbox}`, secrets redacted. */
-export interface RepeatedCallRecord {
-  tool: string;
-  arguments: JsonObject;
-  result: JsonValue;
-  isError: boolean;
-  errorKind?: CallErrorKind;
-  latencyMs: number;
-}
+export type RepeatedCallRecord = Pick<RecordedCall, 'tool' | 'arguments' | 'result' | 'isError' | 'errorKind' | 'latencyMs'>;
 
 /** A fresh live instance of the server: its sandbox seeded by the spec's setup calls. */
 export interface LiveInstance {

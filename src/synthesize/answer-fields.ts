@@ -1,5 +1,6 @@
 import type { JsonPrimitive, JsonValue, VolatilePath } from '../domain.js';
 import { SANDBOX_PLACEHOLDER } from '../explore/sandbox-paths.js';
+import { isProse } from '../prose.js';
 import { isVolatile, patternOf } from '../explore/volatile.js';
 import { linesOfText, numbersInText, primitiveLeaves } from '../explore/json-path.js';
 import { containsMarker } from '../secrets/marker.js';
@@ -66,16 +67,6 @@ export function answerCandidates(output: JsonValue, trajectoryStep: number, inst
       trajectoryStep,
       description: describeOutputPath(path, trajectoryStep),
     }));
-}
-
-/**
- * A sentence or a block of text: what no agent should have to reproduce word for word. Short
- * phrases ("Works at Acme Corp", "Quarterly plan") are values; a full sentence ("The temperature in
- * Lisbon is 19 degrees Celsius.") or several lines are prose.
- */
-function isProse(text: string): boolean {
-  const words = text.split(/\s+/).length;
-  return text.includes('\n') || words > 12 || (words >= 5 && /[.!?]$/.test(text));
 }
 
 /** A few short lines, one item each (a directory listing, a list of names): each line is a value. */
