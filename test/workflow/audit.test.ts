@@ -34,12 +34,15 @@ describe('auditDataset', () => {
     const fresh = await audit({});
     expect(fresh).toMatchObject({ tasks: summary.dataset.tasks, held: summary.dataset.tasks, stale: [] });
 
-    // The server's data changes: every population and mayor, not the names and countries.
-    writeFileSync(citiesFile, JSON.stringify(CITIES.map((c) => ({ ...c, population: c.population + 1000, mayor: `${c.mayor} Jr.` }))));
-    const later = await audit({ reexport: true });
+    // The server's data changes: one population or mayor, one that some exported tasks answer with and others do not.
     const tasks = new Map((await worker().store.listTasks(runId)).map((t) => [t.id, t]));
-    const old = new Set<unknown>(CITIES.flatMap((c) => [c.population, c.mayor]));
-    const changed = (id: string) => tasks.get(id)!.groundTruth.some((g) => old.has(g.value));
+    const answering = (value: unknown) => exported.filter((id) => tasks.get(id)!.groundTruth.some((g) => g.value === value));
+    const values = CITIES.flatMap((c) => [c.population, c.mayor]);
+    const value = values.find((v) => answering(v).length > 0 && answering(v).length < exported.length);
+    expect(value).toBeDefined();
+    writeFileSync(citiesFile, JSON.stringify(CITIES.map((c) => (c.population === value ? { ...c, population: c.population + 1000 } : c.mayor === value ? { ...c, mayor: `${c.mayor} Jr.` } : c))));
+    const later = await audit({ reexport: true });
+    const changed = (id: string) => tasks.get(id)!.groundTruth.some((g) => g.value === value);
     const expectedStale = exported.filter(changed);
     expect(expectedStale.length).toBeGreaterThan(0);
     expect(expectedStale.length).toBeLessThan(exported.length);
