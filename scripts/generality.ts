@@ -46,7 +46,11 @@ try {
     try {
       const summary = (await (await startRun(client, config, runId, { ...input, subDagCount })).result()) as RunSummary;
       const wallMs = Date.now() - started;
-      const audit = (await client.workflow.execute('auditDataset', { taskQueue: config.taskQueue, workflowId: `${runId}-audit`, args: [{ runId }] })) as AuditDatasetResult;
+      // A run with no verified task has nothing to audit: its row says so.
+      const audit =
+        summary.dataset.tasks === 0
+          ? ({ runId, auditId: '', tasks: 0, held: 0, stale: [], byTool: {} } satisfies AuditDatasetResult)
+          : ((await client.workflow.execute('auditDataset', { taskQueue: config.taskQueue, workflowId: `${runId}-audit`, args: [{ runId }] })) as AuditDatasetResult);
       rows.push(await serverFigures(worker.store, summary, audit, wallMs));
       console.log(`${name}: ${summary.tasks.candidates} candidates → ${summary.dataset.tasks} verified; audit ${audit.held}/${audit.tasks} hold`);
     } catch (error) {
