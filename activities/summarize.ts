@@ -5,6 +5,7 @@ import type { ExportedDataset } from './export.js';
 import type { VerificationCounts } from './verify.js';
 import type { ActivityDeps } from './deps.js';
 import type { RunRecord } from '../src/store/store.js';
+import type { ToolEdge } from '../src/domain.js';
 import { loadRun } from './run-context.js';
 import { runUsage, storedLlmConfig } from './run-llm.js';
 import { perItem } from '../src/llm/usage-ledger.js';
@@ -27,6 +28,8 @@ export function summarizeRunActivity(deps: ActivityDeps) {
     const count = (confidence: string) => edges.filter((e) => e.confidence === confidence).length;
     const sum = (pick: (e: (typeof episodes)[number]) => number) => episodes.reduce((total, e) => total + pick(e), 0);
     const llm = await runCost(deps, run, input.dataset.counts.tasks);
+    const starts = strongStarts(edges);
+    if (starts === 0) log.info(`run ${input.runId}: no tool has two high-confidence successors, so sub-DAGs started wherever the graph allowed`);
     // The worker's log is where a run started from the Temporal CLI shows its cost at the end.
     log.info(`run ${input.runId} finished: ${input.dataset.counts.tasks} verified tasks exported; ${runCostLines(llm).join('; ')}`);
     return {
@@ -34,7 +37,7 @@ export function summarizeRunActivity(deps: ActivityDeps) {
       server: run.serverName,
       planner: run.planner,
       tools: { discovered: tools.length, usable: tools.filter((t) => t.usable).length },
-      graph: { edges: edges.length, high: count('high'), medium: count('medium'), low: count('low') },
+      graph: { edges: edges.length, high: count('high'), medium: count('medium'), low: count('low'), strongStarts: starts },
       subDags: { total: subDags.length, explored: episodes.length, failed: input.failed },
       calls: sum((e) => e.calls),
       linkedCalls: sum((e) => e.linkedCalls),
@@ -55,6 +58,16 @@ export function summarizeRunActivity(deps: ActivityDeps) {
       llm,
     };
   };
+}
+
+/**
+ * Tools with two or more high-confidence successors: where the method starts its sub-DAGs. With
+ * none, sampling starts wherever it can, and the summary says so by this being 0.
+ */
+function strongStarts(edges: ToolEdge[]): number {
+  const high = new Map<string, number>();
+  for (const edge of edges) if (edge.confidence === 'high') high.set(edge.from, (high.get(edge.from) ?? 0) + 1);
+  return [...high.values()].filter((n) => n >= 2).length;
 }
 
 /** The run's models and spend; per verified task, what the whole run cost divided by the tasks its dataset holds. */

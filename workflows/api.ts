@@ -82,7 +82,11 @@ export interface RunSummary {
   server: string;
   planner: string;
   tools: RunProgress['tools'];
-  graph: RunProgress['graph'];
+  /**
+   * `strongStarts`: tools with two or more high-confidence successors, where sub-DAGs start first;
+   * 0 says the graph has none, so sampling started wherever it could. Absent in older summaries.
+   */
+  graph: RunProgress['graph'] & { strongStarts?: number };
   subDags: { total: number; explored: number; failed: number[] };
   calls: number;
   linkedCalls: number;
