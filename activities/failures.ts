@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { activityContext } from './heartbeat.js';
 import { ServerLaunchError, SpecError } from '../src/mcp/errors.js';
 import { PolicyRefusal } from '../src/policy/refusal.js';
+import { RunIdentityError } from '../src/run-identity.js';
 import { redactError } from '../src/secrets/redact-error.js';
 import { patternRedactor } from '../src/secrets/redactor.js';
 import { failureTypes } from '../workflows/api.js';
@@ -17,7 +18,7 @@ export function toFailure(error: unknown): unknown {
   // The last guard before Temporal's history: a run's own secrets are redacted where they are known
   // (mcp/session.ts, explore/run-episode.ts), and here whatever is shaped like a key or token.
   redactError(error, patternRedactor);
-  if (error instanceof SpecError || error instanceof LlmConfigError) {
+  if (error instanceof SpecError || error instanceof LlmConfigError || error instanceof RunIdentityError) {
     return ApplicationFailure.create({ type: failureTypes.invalidInput, message: error.message, nonRetryable: true, cause: error });
   }
   if (error instanceof PolicyRefusal) {

@@ -7,6 +7,7 @@ import { STORED_POLICY_KEY } from '../src/policy/stored.js';
 import { literalSecretWarnings } from '../src/secrets/spec-secrets.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
+import { changedRunningOptions, identityDifferences, RunIdentityError } from '../src/run-identity.js';
 import { resolveRunPolicy } from './run-policy.js';
 import { resolveLlmConfig } from '../src/llm/config.js';
 import { keptLlmConfig, plannerName, STORED_LLM_KEY } from './run-llm.js';
@@ -40,6 +41,10 @@ export function prepareRunActivity(deps: ActivityDeps) {
       // A resumed run keeps the models it started with.
       const requested = (input.options as { llm?: unknown }).llm;
       const previous = await deps.store.getRun(input.runId);
+      // Nothing may overwrite a recorded run: other inputs under its ID are refused before anything is written.
+      const differences = previous ? identityDifferences(previous, input.server, input.options) : [];
+      if (differences.length > 0) throw new RunIdentityError(input.runId, differences);
+      if (previous) for (const change of changedRunningOptions(previous, input.options)) log.info(`run ${input.runId} resumed with ${change}`);
       const llm = previous ? keptLlmConfig(previous, requested) : resolveLlmConfig(requested, deps.env);
       const planner = plannerName(llm);
       await deps.store.saveRun({

@@ -34,6 +34,12 @@ export interface GenerateServerDatasetInput {
    * Default: Anthropic when the worker has ANTHROPIC_API_KEY, otherwise the offline stages.
    */
   llm?: unknown;
+  /**
+   * Grow a recorded run: with a larger subDagCount than it was started with, add sub-DAGs after its
+   * own, keeping every sub-DAG, task and verdict it recorded (default false: other inputs under a
+   * recorded workflow ID are refused).
+   */
+  extend?: boolean;
 }
 
 /** Which provider and models a run uses; `offline` runs use no model. */

@@ -136,7 +136,7 @@ async function prepare(input: GenerateServerDatasetInput, options: RunOptions, p
   progress.graph = graph;
   noteUsage(progress, usage);
   setStage(progress, 'sampling');
-  progress.subDags.total = (await failRunOnFatal(quick.sampleSubDags({ runId, count: options.subDagCount, seed: options.seed }))).total;
+  progress.subDags.total = (await failRunOnFatal(quick.sampleSubDags({ runId, count: options.subDagCount, seed: options.seed, ...(options.extend ? { extend: true } : {}) }))).total;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface RunOptions {
   policyFile?: string;
   /** Shape only here; resolved (defaults, the worker's keys) and checked field by field by prepareRun. */
   llm?: Record<string, unknown>;
+  /** Grow a recorded run to a larger subDagCount, keeping everything it recorded. */
+  extend?: boolean;
 }
 
 const LIMITS = {
@@ -23,7 +25,7 @@ const LIMITS = {
 } as const;
 
 const SAFETY_KEYS = ['allowDestructive', 'policy', 'policyFile'] as const;
-const KNOWN_KEYS = ['server', ...Object.keys(LIMITS), ...SAFETY_KEYS, 'llm'];
+const KNOWN_KEYS = ['server', ...Object.keys(LIMITS), ...SAFETY_KEYS, 'llm', 'extend'];
 
 /** Checks the run's options before anything starts; a bad one fails the run at once, naming the field. */
 export function runOptions(input: GenerateServerDatasetInput | undefined): RunOptions {
@@ -45,7 +47,9 @@ export function runOptions(input: GenerateServerDatasetInput | undefined): RunOp
   if (llm !== undefined && (typeof llm !== 'object' || llm === null || Array.isArray(llm))) {
     throw invalid(`input.llm must be a JSON object such as {"provider": "anthropic"}, got ${JSON.stringify(llm)}`);
   }
-  return { ...options, ...safetyOptions(input), ...(llm === undefined ? {} : { llm: llm as Record<string, unknown> }) };
+  const { extend } = input;
+  if (extend !== undefined && typeof extend !== 'boolean') throw invalid(`input.extend must be true or false, got ${JSON.stringify(extend)}`);
+  return { ...options, ...safetyOptions(input), ...(llm === undefined ? {} : { llm: llm as Record<string, unknown> }), ...(extend ? { extend } : {}) };
 }
 
 /** Which tools may be called live: shapes only here; workflow code cannot read the policy file. */

@@ -1,6 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { startRun } from '../../src/run-client.js';
+import type { GenerateServerDatasetInput } from '../../workflows/api.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 
 /** Bad server specs fail the run fast, with a message naming the problem, after a bounded number of attempts. */
@@ -68,6 +69,27 @@ describe('bad input fails the run with a clear message', () => {
     expect((failure as WorkflowFailedError).cause?.message).toMatch(/llm: run .* was started with no llm settings and keeps its models/);
     expect([await store.listCalls(workflowId), await store.listTasks(workflowId), await store.listVerdicts(workflowId)]).toEqual(before);
     expect((await store.getRun(workflowId))?.spec).toEqual(memoryServer);
+  });
+
+  it('the same workflow ID with another server or seed is refused, naming each field, and the run is left as it was', async () => {
+    const workflowId = uniqueId('identity');
+    await (await startRun(client(), config, workflowId, { server: memoryServer, subDagCount: 2 })).result();
+    const store = worker().store;
+    const before = [await store.getRun(workflowId), await store.listCalls(workflowId), await store.listTasks(workflowId), await store.listVerdicts(workflowId)];
+    const refusal = async (input: GenerateServerDatasetInput) => {
+      const failure = await (await startRun(client(), config, workflowId, input)).result().catch((error: WorkflowFailedError) => error);
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      return (failure as WorkflowFailedError).cause?.message ?? '';
+    };
+    const otherServer = await refusal({ server: { ...memoryServer, name: 'notes', env: { MEMORY_FILE_PATH: '${sandbox}/other.jsonl' } }, subDagCount: 2 });
+    expect(otherServer).toMatch(/server\.env\.MEMORY_FILE_PATH differs; server\.name was "memory", now "notes"/);
+    expect(otherServer).toMatch(/start a new workflow ID/);
+    expect(await refusal({ server: memoryServer, subDagCount: 2, seed: 2 })).toMatch(/seed was 1, now 2/);
+    expect(await refusal({ server: memoryServer, subDagCount: 5 })).toMatch(/subDagCount was 2, now 5/);
+    expect([await store.getRun(workflowId), await store.listCalls(workflowId), await store.listTasks(workflowId), await store.listVerdicts(workflowId)]).toEqual(before);
+    // The same input resumes, and redoes nothing.
+    await (await startRun(client(), config, workflowId, { server: memoryServer, subDagCount: 2 })).result();
+    expect(await store.listCalls(workflowId)).toEqual(before[1]);
   });
 
   it.each([
