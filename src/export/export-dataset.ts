@@ -1,4 +1,4 @@
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { argumentValidator } from './argument-validator.js';
 import { datasetCounts } from './counts.js';
@@ -10,6 +10,7 @@ import { prepareTask, type PreparedTask } from './prepared-task.js';
 import { rlRow } from './rl-row.js';
 import { sftAnthropicRow } from './sft-anthropic-row.js';
 import { sftOpenAiRow } from './sft-openai-row.js';
+import { replaceDirectory } from './swap-dir.js';
 import { tasksRow } from './tasks-row.js';
 import { toolCatalog } from './tool-catalog.js';
 import type { ExportInput, ExportSummary, FileDigest, SkippedTask } from './types.js';
@@ -23,6 +24,11 @@ export type { DatasetCounts, ExportInput, ExportSummary, FileDigest, SkippedTask
  * Tasks are ordered by id, so the files depend on the tasks given, not on the order they came in.
  */
 export async function exportDataset(input: ExportInput): Promise<ExportSummary> {
+  // A dataset that exists is never truncated: the new one is written beside it and swapped in whole.
+  return replaceDirectory(input.dir, async (staging) => ({ ...(await writeDatasetInto(staging, input)), dir: input.dir }));
+}
+
+async function writeDatasetInto(dir: string, input: ExportInput): Promise<ExportSummary> {
   const catalog = toolCatalog(input.run.server, input.tools);
   const checkArguments = argumentValidator(catalog.rawSchemas);
   const prepared: PreparedTask[] = [];
@@ -33,19 +39,15 @@ export async function exportDataset(input: ExportInput): Promise<ExportSummary> 
     else skipped.push({ taskId: task.id, reason: outcome.reason });
   }
 
-  await mkdir(input.dir, { recursive: true });
-  const path = (name: string) => join(input.dir, name);
+  await mkdir(dir, { recursive: true });
+  const path = (name: string) => join(dir, name);
   const F = DATASET_FILES;
   await writeFile(path(F.tasks), jsonLines(prepared.map((p) => tasksRow(p, catalog, input.run.planner))));
   await writeFile(path(F.sftOpenai), jsonLines(prepared.map((p) => sftOpenAiRow(p, catalog.offered))));
   await writeFile(path(F.sftAnthropic), jsonLines(prepared.map((p) => sftAnthropicRow(p, catalog.offered))));
   await writeFile(path(F.rl), jsonLines(prepared.map((p) => rlRow(p, catalog.offered))));
-  // The cache writer gets a fresh path: tables of an earlier export must not mix into this one.
-  await rm(path(F.simulator), { force: true });
   await input.writeSimulatorCache(path(F.simulator));
-  // A SIMULATOR.md left by an earlier export would describe a cache this one may not have.
   if (input.simulatorCacheFormatDoc) await copyFile(input.simulatorCacheFormatDoc, path(F.simulatorDoc));
-  else await rm(path(F.simulatorDoc), { force: true });
 
   const counts = datasetCounts(prepared.map((p) => p.task), skipped.length, input.verdicts, input.candidates);
   await writeFile(
@@ -59,5 +61,5 @@ export async function exportDataset(input: ExportInput): Promise<ExportSummary> 
   }
   await writeFile(path(F.manifest), `${JSON.stringify(manifest(input, counts, files, skipped), null, 2)}\n`);
   files[F.manifest] = await fileDigest(path(F.manifest));
-  return { dir: input.dir, files, counts, skipped };
+  return { dir, files, counts, skipped };
 }

@@ -4,7 +4,7 @@ import type { RunReliability } from '../verify/reliability.js';
 
 /** What a run hands the exporter: its verified tasks and enough context to describe them. */
 export interface ExportInput {
-  /** Created if missing; files the exporter writes are overwritten. */
+  /** Replaced whole, once the new dataset is complete (see swap-dir.ts): an earlier export stays readable until then. */
   dir: string;
   run: { runId: string; server: string; planner: string; synthesizer: string; judge?: string };
   /** The run's models per stage and what they cost; absent for a run without models. */

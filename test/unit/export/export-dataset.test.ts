@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,7 +85,8 @@ describe('exportDataset', () => {
     const expected = ['README.md', 'SIMULATOR.md', 'manifest.json', 'rl.jsonl', 'sft.anthropic.jsonl', 'sft.openai.jsonl', 'simulator.sqlite', 'tasks.jsonl'];
     expect((await readdir(dir)).sort()).toEqual(expected);
     expect(Object.keys(summary.files).sort()).toEqual(expected);
-    expect(cachePaths).toEqual([join(dir, 'simulator.sqlite')]);
+    // Written beside the dataset, then swapped in whole.
+    expect(cachePaths).toEqual([join(`${dir}.staging`, 'simulator.sqlite')]);
     expect(await readFile(join(dir, 'SIMULATOR.md'), 'utf8')).toBe(await readFile(docPath, 'utf8'));
   });
 
@@ -215,6 +216,27 @@ describe('exportDataset', () => {
     // Into the same directory again: files are overwritten, not appended to.
     const third = await exportDataset(input);
     expect(third.files).toEqual(summary.files);
+  });
+
+  it('never truncates a dataset that exists: an export that dies half-way leaves the old one whole and checkable', async () => {
+    const crashing = exportDataset({
+      ...input,
+      tasks: input.tasks.slice(0, 1),
+      writeSimulatorCache: async (path) => {
+        await writeFile(path, 'half a cache');
+        throw new Error('worker killed');
+      },
+    });
+    await expect(crashing).rejects.toThrow('worker killed');
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { files: Record<string, { sha256: string }> };
+    for (const [name, { sha256 }] of Object.entries(manifest.files)) {
+      expect(createHash('sha256').update(await readFile(join(dir, name))).digest('hex'), name).toBe(sha256);
+    }
+    // Killed between the swap's two renames: the next export puts the old one back first, then replaces it.
+    await rename(dir, `${dir}.previous`);
+    const again = await exportDataset(input);
+    expect(again.files).toEqual(summary.files);
+    expect((await readdir(join(root, 'nested'))).sort()).toEqual(['dataset']);
   });
 
   it('writes a card whose YAML header names every data file as a config', async () => {
