@@ -13,6 +13,14 @@ import { readSimulatorCache } from '../../../src/simulator/cache-file.js';
 import { SimulatorCacheError } from '../../../src/simulator/errors.js';
 import type { GenerateServerDatasetInput } from '../../../workflows/api.js';
 import { runOptions } from '../../../workflows/options.js';
+import { identityDifferences, RunIdentityError } from '../../../src/run-identity.js';
+import type { JsonValue } from '../../../src/domain.js';
+
+/** What prepareRun does for a recorded run: refuse inputs that would change its data. */
+function refuseChanged(recorded: { spec: JsonValue; options: JsonValue }, server: unknown, options: object): void {
+  const differences = identityDifferences(recorded, server, options);
+  if (differences.length > 0) throw new RunIdentityError('run-1', differences);
+}
 
 /**
  * Malformed inputs from every door a user has — the workflow input, server specs, policy files,
@@ -59,6 +67,43 @@ const CASES: BadInput[] = [
   { area: 'workflow input', problem: 'negative seed', attempt: () => runOptions(input({ seed: -1 })), type: ApplicationFailure, names: 'input.seed' },
   { area: 'workflow input', problem: 'concurrency too high', attempt: () => runOptions(input({ maxConcurrentExplorations: 5000 })), type: ApplicationFailure, names: 'input.maxConcurrentExplorations' },
   { area: 'workflow input', problem: 'explorationsPerHistory zero', attempt: () => runOptions(input({ explorationsPerHistory: 0 })), type: ApplicationFailure, names: 'input.explorationsPerHistory' },
+  { area: 'workflow input', problem: 'extend not a boolean', attempt: () => runOptions(input({ extend: 'yes' })), type: ApplicationFailure, names: 'input.extend' },
+  // A recorded run's workflow ID started again with other inputs.
+  {
+    area: 'run identity',
+    problem: 'another server',
+    attempt: () => refuseChanged({ spec: { name: 'memory', command: 'node' }, options: { seed: 1, subDagCount: 3 } }, { name: 'notes', command: 'node' }, { seed: 1, subDagCount: 3 }),
+    type: RunIdentityError,
+    names: 'server.name',
+  },
+  {
+    area: 'run identity',
+    problem: 'another seed',
+    attempt: () => refuseChanged({ spec: { name: 'memory' }, options: { seed: 1, subDagCount: 3 } }, { name: 'memory' }, { seed: 2, subDagCount: 3 }),
+    type: RunIdentityError,
+    names: 'seed',
+  },
+  {
+    area: 'run identity',
+    problem: 'a larger subDagCount without extend',
+    attempt: () => refuseChanged({ spec: { name: 'memory' }, options: { seed: 1, subDagCount: 3 } }, { name: 'memory' }, { seed: 1, subDagCount: 9 }),
+    type: RunIdentityError,
+    names: 'subDagCount',
+  },
+  {
+    area: 'run identity',
+    problem: 'a smaller subDagCount, even with extend',
+    attempt: () => refuseChanged({ spec: { name: 'memory' }, options: { seed: 1, subDagCount: 9 } }, { name: 'memory' }, { seed: 1, subDagCount: 3, extend: true }),
+    type: RunIdentityError,
+    names: 'subDagCount',
+  },
+  {
+    area: 'run identity',
+    problem: 'another secret in the spec (named, never shown)',
+    attempt: () => refuseChanged({ spec: { name: 'gh', env: { TOKEN: 'ghp_old0000000000000000' } }, options: {} }, { name: 'gh', env: { TOKEN: 'ghp_new1111111111111111' } }, {}),
+    type: RunIdentityError,
+    names: 'server.env.TOKEN differs',
+  },
   // Server specs.
   { area: 'server spec', problem: 'not an object', attempt: () => parseServerSpec('node server.js'), type: SpecError, names: 'server' },
   { area: 'server spec', problem: 'no name', attempt: () => parseServerSpec({ command: 'node' }), type: SpecError, names: 'server.name' },
