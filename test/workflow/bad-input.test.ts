@@ -1,7 +1,9 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { startRun } from '../../src/run-client.js';
-import type { GenerateServerDatasetInput } from '../../workflows/api.js';
+import type { GenerateServerDatasetInput, RunSummary } from '../../workflows/api.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 
 /** Bad server specs fail the run fast, with a message naming the problem, after a bounded number of attempts. */
@@ -73,7 +75,9 @@ describe('bad input fails the run with a clear message', () => {
 
   it('the same workflow ID with another server or seed is refused, naming each field, and the run is left as it was', async () => {
     const workflowId = uniqueId('identity');
-    await (await startRun(client(), config, workflowId, { server: memoryServer, subDagCount: 2 })).result();
+    const { dataset } = (await (await startRun(client(), config, workflowId, { server: memoryServer, subDagCount: 2 })).result()) as RunSummary;
+    const files = () => readdirSync(dataset.dir).sort().map((name) => [name, readFileSync(join(dataset.dir, name)).toString('base64')]);
+    const exported = files();
     const store = worker().store;
     const before = [await store.getRun(workflowId), await store.listCalls(workflowId), await store.listTasks(workflowId), await store.listVerdicts(workflowId)];
     const refusal = async (input: GenerateServerDatasetInput) => {
@@ -87,6 +91,7 @@ describe('bad input fails the run with a clear message', () => {
     expect(await refusal({ server: memoryServer, subDagCount: 2, seed: 2 })).toMatch(/seed was 1, now 2/);
     expect(await refusal({ server: memoryServer, subDagCount: 5 })).toMatch(/subDagCount was 2, now 5/);
     expect([await store.getRun(workflowId), await store.listCalls(workflowId), await store.listTasks(workflowId), await store.listVerdicts(workflowId)]).toEqual(before);
+    expect(files()).toEqual(exported);
     // The same input resumes, and redoes nothing.
     await (await startRun(client(), config, workflowId, { server: memoryServer, subDagCount: 2 })).result();
     expect(await store.listCalls(workflowId)).toEqual(before[1]);
