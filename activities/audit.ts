@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { safePathComponent } from '../src/safe-path.js';
 import { stepsDigest, trajectorySteps } from '../src/explore/reexecute.js';
 import { mapLimited } from '../src/map-limited.js';
 import { seededRandom } from '../src/random.js';
@@ -29,13 +32,16 @@ export interface AuditReport {
   byTool: Record<string, { held: number; stale: number }>;
 }
 
-/** The tasks an audit re-executes: every exported one (stale ones included: they may hold again), or a seeded sample. */
+/**
+ * The tasks an audit re-executes: every verified one the exporter did not skip (stale ones
+ * included: they may hold again), or a seeded sample of them.
+ */
 export function planAuditActivity(deps: ActivityDeps) {
   return async function planAudit(input: AuditPlanInput): Promise<string[]> {
     return withFailureMapping(async () => {
       await loadRun(deps, input.runId);
       const verdicts = await deps.store.listVerdicts(input.runId);
-      const failed = new Set(verdicts.filter((v) => !v.passed).map((v) => v.taskId));
+      const failed = new Set([...verdicts.filter((v) => !v.passed).map((v) => v.taskId), ...(await skippedByExport(deps, input.runId))]);
       const judged = new Set(verdicts.map((v) => v.taskId));
       const ids = (await deps.store.listTasks(input.runId)).map((t) => t.id).filter((id) => judged.has(id) && !failed.has(id));
       if (input.sample === undefined || input.sample >= ids.length) return ids;
@@ -47,6 +53,14 @@ export function planAuditActivity(deps: ActivityDeps) {
         .map((entry) => entry.id);
     });
   };
+}
+
+/** Tasks the last export skipped (a reference call its tool's schema refuses), as its manifest lists them. */
+async function skippedByExport(deps: ActivityDeps, runId: string): Promise<string[]> {
+  const manifest = await readFile(join(deps.datasetRoot, safePathComponent(runId, 'runId'), 'manifest.json'), 'utf8').catch(() => undefined);
+  if (manifest === undefined) return [];
+  const skipped = (JSON.parse(manifest) as { skipped?: Array<{ task_id?: unknown }> }).skipped ?? [];
+  return skipped.flatMap((s) => (typeof s.task_id === 'string' ? [s.task_id] : []));
 }
 
 /**
