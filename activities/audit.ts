@@ -5,13 +5,14 @@ import { stepsDigest, trajectorySteps } from '../src/explore/reexecute.js';
 import { mapLimited } from '../src/map-limited.js';
 import { seededRandom } from '../src/random.js';
 import type { AuditResult } from '../src/store/store.js';
+import type { Task } from '../src/domain.js';
 import { stabilityVerdict } from '../src/verify/stable.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';
-import { sharedLiveRepeat } from './live-repeat.js';
+import { liveRepeater } from './live-repeat.js';
 import { loadRun } from './run-context.js';
-import { verifiedTasks } from './verified-tasks.js';
+import { passedTasks } from './verified-tasks.js';
 
 const TASKS_AT_ONCE = 4;
 
@@ -40,10 +41,7 @@ export function planAuditActivity(deps: ActivityDeps) {
   return async function planAudit(input: AuditPlanInput): Promise<string[]> {
     return withFailureMapping(async () => {
       await loadRun(deps, input.runId);
-      const verdicts = await deps.store.listVerdicts(input.runId);
-      const failed = new Set([...verdicts.filter((v) => !v.passed).map((v) => v.taskId), ...(await skippedByExport(deps, input.runId))]);
-      const judged = new Set(verdicts.map((v) => v.taskId));
-      const ids = (await deps.store.listTasks(input.runId)).map((t) => t.id).filter((id) => judged.has(id) && !failed.has(id));
+      const ids = (await passedTasks(deps, input.runId, await skippedByExport(deps, input.runId))).map((t) => t.id);
       if (input.sample === undefined || input.sample >= ids.length) return ids;
       const random = seededRandom(`audit/${input.seed ?? 1}`);
       return ids
@@ -74,20 +72,19 @@ export function auditTaskBatchActivity(deps: ActivityDeps) {
       const { run, spec } = await loadRun(deps, input.runId);
       const done = new Map((await deps.store.listAuditResults(input.runId, input.auditId)).map((r) => [r.taskId, r]));
       const tasks = new Map((await deps.store.listTasks(input.runId)).map((t) => [t.id, t]));
-      const repeat = sharedLiveRepeat(deps, run, spec);
+      const repeat = liveRepeater(deps, run, spec);
+      // A lost connection (RepeatLostError) fails the attempt: Temporal retries the batch, which skips what it checked.
+      const auditOne = async (task: Task) => {
+        const steps = trajectorySteps(task.trajectory);
+        const { calls } = await repeat(`audit:${input.auditId}:${stepsDigest(steps)}`, 1, steps);
+        return stabilityVerdict(task, [calls]);
+      };
       const results = await mapLimited(input.taskIds, TASKS_AT_ONCE, async (taskId): Promise<AuditResult> => {
         const known = done.get(taskId);
         if (known) return known;
         const task = tasks.get(taskId);
-        let result: AuditResult;
-        if (!task) result = { auditId: input.auditId, taskId, holds: false, reason: 'the task is no longer in the store' };
-        else {
-          const steps = trajectorySteps(task.trajectory);
-          // A lost connection (RepeatLostError) fails the attempt: Temporal retries the batch, which skips what it checked.
-          const { calls } = await repeat(`audit:${input.auditId}:${stepsDigest(steps)}`, 1, steps);
-          const verdict = stabilityVerdict(task, [calls]);
-          result = { auditId: input.auditId, taskId, holds: verdict.passed, reason: verdict.reason };
-        }
+        const verdict = task ? await auditOne(task) : { passed: false, reason: 'the task is no longer in the store' };
+        const result: AuditResult = { auditId: input.auditId, taskId, holds: verdict.passed, reason: verdict.reason };
         await deps.store.saveAuditResult(input.runId, result);
         return result;
       });

@@ -6,7 +6,7 @@ import type { RunRecord } from '../src/store/store.js';
 import { STABLE_ROUNDS, stabilityVerdict } from '../src/verify/stable.js';
 import type { LiveCheck } from '../src/verify/verify-tasks.js';
 import type { ActivityDeps } from './deps.js';
-import { RepeatLostError, sharedLiveRepeat } from './live-repeat.js';
+import { RepeatLostError, liveRepeater } from './live-repeat.js';
 
 /** Fresh instances one round may take before its task is rejected as failing on the server. */
 const ATTEMPTS_PER_ROUND = 3;
@@ -21,7 +21,7 @@ const DEFAULT_CONCURRENCY = 4;
  */
 export function stableCheckOf(deps: ActivityDeps, run: RunRecord, spec: ServerSpec): LiveCheck {
   const concurrency = (run.options as { maxConcurrentExplorations?: number }).maxConcurrentExplorations ?? DEFAULT_CONCURRENCY;
-  const repeatOnce = sharedLiveRepeat(deps, run, spec);
+  const repeatOnce = liveRepeater(deps, run, spec);
   return {
     concurrency,
     async check(task: Task) {

@@ -1,7 +1,7 @@
 import { candidatePairs } from '../src/graph/edge-judge.js';
 import { PROBE_INDEX, probeRepeatSteps, probeSubDag, profileTools } from '../src/explore/probe.js';
 import { CLOCK_TICK_MS, volatilePaths } from '../src/explore/volatile.js';
-import { liveRepeat } from './live-repeat.js';
+import { liveRepeater } from './live-repeat.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';
@@ -37,7 +37,7 @@ export function buildToolGraphActivity(deps: ActivityDeps) {
       const probeCalls = await deps.store.listCalls(input.runId, PROBE_INDEX);
       const explored = probeCalls.filter((c) => c.phase === 'explore');
       // The same calls once more on a fresh sandbox, a clock tick later: what changed is volatile.
-      const again = await liveRepeat(deps, run, spec, 'probe', 1, probeRepeatSteps(probeCalls), Date.now() + CLOCK_TICK_MS);
+      const again = await liveRepeater(deps, run, spec)('probe', 1, probeRepeatSteps(probeCalls), Date.now() + CLOCK_TICK_MS);
       const volatile = volatilePaths(explored.map((call, i) => ({ tool: call.tool, first: call, again: again.calls[i]! })));
       const profiles = profileTools(tools, probeCalls, volatile);
       const edges = await edgeJudgeOf(deps, run).judge(candidatePairs(profiles));

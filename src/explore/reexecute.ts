@@ -54,8 +54,9 @@ export async function repeatCalls(steps: readonly RepeatableStep[], instance: Li
       if (found) args = withValueAt(args, link.argument, found.value);
     }
     const outcome = await instance.session.call(step.tool, withSandbox(args as JsonObject, instance.sandboxDir), callTimeoutMs === undefined ? {} : { timeoutMs: callTimeoutMs });
-    live.push(outputValue(withPlaceholder(outcome.result, instance.sandboxDir)));
-    const result = redactor.redact(withPlaceholder(outcome.result, instance.sandboxDir));
+    const recorded = withPlaceholder(outcome.result, instance.sandboxDir);
+    live.push(outputValue(recorded));
+    const result = redactor.redact(recorded);
     calls.push({
       tool: step.tool,
       arguments: redactor.redact(args as JsonObject),
