@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createActivities, type Activities } from './activities/index.js';
 import { offlineActivityDeps } from './activities/offline-deps.js';
 import { runtimeConfig, type RuntimeConfig } from './src/config.js';
-import { llmTaskQueue } from './workflows/api.js';
+import { llmTaskQueue } from './src/api.js';
 import { redactingLogger } from './src/secrets/redacting-logger.js';
 import { patternRedactor } from './src/secrets/redactor.js';
 import { SqliteStore } from './src/store/sqlite-store.js';

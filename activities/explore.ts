@@ -1,5 +1,5 @@
 import type { EpisodeSummary } from '../src/explore/run-episode.js';
-import type { ExploreSubDagInput } from '../workflows/api.js';
+import type { ExploreSubDagInput } from '../src/api.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { runRecordedEpisode } from './recorded-episode.js';

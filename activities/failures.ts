@@ -5,7 +5,7 @@ import { PolicyRefusal } from '../src/policy/refusal.js';
 import { RunIdentityError } from '../src/run-identity.js';
 import { redactError } from '../src/secrets/redact-error.js';
 import { patternRedactor } from '../src/secrets/redactor.js';
-import { failureTypes } from '../workflows/api.js';
+import { failureTypes } from '../src/api.js';
 import { LlmConfigError } from '../src/llm/config.js';
 import { LlmError, MalformedOutputError } from '../src/llm/errors.js';
 import { toTemporalFailure } from '../src/llm/to-temporal-failure.js';

@@ -1,6 +1,6 @@
 import { log } from '@temporalio/activity';
 import type { JsonValue } from '../src/domain.js';
-import type { RunModels } from '../workflows/api.js';
+import type { RunModels } from '../src/api.js';
 import { parseServerSpec } from '../src/mcp/spec.js';
 import { checkSetupCalls } from '../src/policy/setup.js';
 import { STORED_POLICY_KEY } from '../src/policy/stored.js';

@@ -11,7 +11,7 @@ import { replayLlmConfig } from '../src/replay/replay-llm.js';
 import { reward } from '../src/replay/reward.js';
 import { attemptTask, emptyTally, withAttempts, type SampledTally } from '../src/replay/sampled-replay.js';
 import type { RunRecord } from '../src/store/store.js';
-import { failureTypes } from '../workflows/api.js';
+import { failureTypes } from '../src/api.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { parseServerSpec, type ServerSpec } from '../src/mcp/spec.js';
 import type { RunRecord } from '../src/store/store.js';
-import { failureTypes } from '../workflows/api.js';
+import { failureTypes } from '../src/api.js';
 import type { ActivityDeps } from './deps.js';
 
 /** A run as later stages need it: its record and its parsed spec. */

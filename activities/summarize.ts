@@ -1,5 +1,5 @@
 import { log } from '@temporalio/activity';
-import type { RunSummary } from '../workflows/api.js';
+import type { RunSummary } from '../src/api.js';
 import { runCostLines } from '../src/run-cost-text.js';
 import type { ExportedDataset } from './export.js';
 import type { VerificationCounts } from './verify.js';
@@ -9,7 +9,7 @@ import type { ToolEdge } from '../src/domain.js';
 import { loadRun } from './run-context.js';
 import { runUsage, storedLlmConfig } from './run-llm.js';
 import { perItem } from '../src/llm/usage-ledger.js';
-import type { RunCost } from '../workflows/api.js';
+import type { RunCost } from '../src/api.js';
 import { runReliability } from '../src/verify/reliability.js';
 
 /** The run's figures, counted from the store (not from what the workflow remembers). */

@@ -1,4 +1,4 @@
-import type { RunUsage } from '../workflows/api.js';
+import type { RunUsage } from '../src/api.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';

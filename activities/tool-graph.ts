@@ -9,7 +9,7 @@ import { runRecordedEpisode } from './recorded-episode.js';
 import { loadRun } from './run-context.js';
 import { reportedUsage } from './run-llm.js';
 import { edgeJudgeOf } from './run-stages.js';
-import type { RunUsage } from '../workflows/api.js';
+import type { RunUsage } from '../src/api.js';
 
 export interface GraphCounts {
   edges: number;

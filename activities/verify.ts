@@ -1,6 +1,6 @@
 import type { CheckName } from '../src/domain.js';
 import { verifyTasks as verify } from '../src/verify/verify-tasks.js';
-import type { RunUsage } from '../workflows/api.js';
+import type { RunUsage } from '../src/api.js';
 import type { ActivityDeps } from './deps.js';
 import { withFailureMapping } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';

@@ -14,7 +14,7 @@ import { PROJECT_ROOT, runtimeConfig } from '../src/config.js';
 import { ANTHROPIC_DEFAULT_MODELS, withoutDefaultModelKey } from '../src/llm/config.js';
 import { priceOf } from '../src/llm/cost.js';
 import { connectClient, readRunInput, startRun } from '../src/run-client.js';
-import type { RunSummary } from '../workflows/api.js';
+import type { RunSummary } from '../src/api.js';
 import { createFireflyWorker } from '../worker.js';
 import { startFakeAnthropic } from '../test/helpers/fake-llm/anthropic-server.js';
 import { pipelineModel, type PipelineStage } from '../test/helpers/fake-llm/pipeline-model.js';

@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { activityIntervals, coveredMillis } from '../src/activity-time.js';
 import { PROJECT_ROOT, runtimeConfig } from '../src/config.js';
 import { connectClient, readRunInput, startRun } from '../src/run-client.js';
-import { subDagWorkflowId, type RunSummary } from '../workflows/api.js';
+import { subDagWorkflowId, type RunSummary } from '../src/api.js';
 import { createFireflyWorker } from '../worker.js';
 import { withoutDefaultModelKey } from '../src/llm/config.js';
 

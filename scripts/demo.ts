@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { PROJECT_ROOT, runtimeConfig } from '../src/config.js';
 import { connectClient, readRunInput, startRun, watchRun, webUiLink } from '../src/run-client.js';
 import { runCostLines } from '../src/run-cost-text.js';
-import type { RunSummary } from '../workflows/api.js';
+import type { RunSummary } from '../src/api.js';
 import { createFireflyWorker } from '../worker.js';
 
 const example = process.argv[2] ?? 'examples/memory.json';

@@ -1,6 +1,6 @@
 import type { AuditDatasetResult } from '../workflows/audit-dataset.js';
 import type { Store } from '../src/store/store.js';
-import type { RunSummary } from '../workflows/api.js';
+import type { RunSummary } from '../src/api.js';
 
 export interface ServerFigures {
   server: string;

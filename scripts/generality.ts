@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import type { AuditDatasetResult } from '../workflows/audit-dataset.js';
 import { PROJECT_ROOT, runtimeConfig } from '../src/config.js';
 import { connectClient, readRunInput, startRun } from '../src/run-client.js';
-import type { RunSummary } from '../workflows/api.js';
+import type { RunSummary } from '../src/api.js';
 import { createFireflyWorker } from '../worker.js';
 import { serverFigures, type ServerFigures } from './generality-figures.js';
 

@@ -1,7 +1,6 @@
 import { Client, Connection, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { readFile } from 'node:fs/promises';
-import type { generateServerDataset } from '../workflows/index.js';
-import { progressQuery, type GenerateServerDatasetInput, type RunProgress } from '../workflows/api.js';
+import { progressQuery, type GenerateServerDatasetInput, type GenerateServerDatasetWorkflow, type RunProgress } from './api.js';
 import type { RuntimeConfig } from './config.js';
 
 /** Starting and watching runs from code (the demo, the bench); users can do the same with the Temporal CLI. */
@@ -19,8 +18,8 @@ export function startRun(
   config: RuntimeConfig,
   workflowId: string,
   input: GenerateServerDatasetInput,
-): Promise<WorkflowHandleWithFirstExecutionRunId<typeof generateServerDataset>> {
-  return client.workflow.start<typeof generateServerDataset>('generateServerDataset', {
+): Promise<WorkflowHandleWithFirstExecutionRunId<GenerateServerDatasetWorkflow>> {
+  return client.workflow.start<GenerateServerDatasetWorkflow>('generateServerDataset', {
     taskQueue: config.taskQueue,
     workflowId,
     args: [input],

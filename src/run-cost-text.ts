@@ -1,4 +1,4 @@
-import type { RunCost } from '../workflows/api.js';
+import type { RunCost } from './api.js';
 import { totalTokens } from './llm/usage-ledger.js';
 
 /** The lines a run's end prints about its models: which, how many tokens, what per verified task. */

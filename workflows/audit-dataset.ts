@@ -1,7 +1,7 @@
 import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { AuditReport } from '../activities/audit.js';
-import { failureTypes, type AuditDatasetInput } from './api.js';
+import { failureTypes, type AuditDatasetInput } from '../src/api.js';
 
 const { planAudit, summarizeAudit } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',

@@ -1,7 +1,7 @@
 import { ApplicationFailure, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { EpisodeSummary } from '../src/explore/run-episode.js';
-import { failureTypes, llmTaskQueue, type ExploreSubDagInput, type RunUsage } from './api.js';
+import { failureTypes, llmTaskQueue, type ExploreSubDagInput, type RunUsage } from '../src/api.js';
 import { rootApplicationFailure, rootMessage } from './failures.js';
 
 const { exploreEpisode } = proxyActivities<Activities>({

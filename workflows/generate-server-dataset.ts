@@ -23,7 +23,7 @@ import {
   type RunSummary,
   type RunUsage,
   type Stage,
-} from './api.js';
+} from '../src/api.js';
 import { exploreSubDag } from './explore-sub-dag.js';
 import { rootApplicationFailure, rootMessage } from './failures.js';
 import { runOptions, type RunOptions } from './options.js';

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { failureTypes, type GenerateServerDatasetInput } from './api.js';
+import { failureTypes, type GenerateServerDatasetInput } from '../src/api.js';
 
 export interface RunOptions {
   subDagCount: number;

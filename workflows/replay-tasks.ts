@@ -11,7 +11,7 @@ import {
   type PolicyScore,
   type ReplayPolicy,
   type ReplayTasksInput,
-} from './api.js';
+} from '../src/api.js';
 import { rootApplicationFailure } from './failures.js';
 
 const { countVerifiedTasks, replayTaskBatch } = proxyActivities<Activities>({

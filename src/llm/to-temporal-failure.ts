@@ -4,7 +4,7 @@
  * its own backoff; refusals that no retry can fix (400/401/403/404, bad configuration) fail at once.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { failureTypes } from '../../workflows/api.js';
+import { failureTypes } from '../api.js';
 import { LlmConfigError } from './config.js';
 import { LlmError, MalformedOutputError, type LlmErrorKind } from './errors.js';
 

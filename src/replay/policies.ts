@@ -6,7 +6,7 @@ import { outputValue } from '../mcp/output.js';
 import type { ToolDefinition } from '../domain.js';
 import { replayTrajectory, type ReplayEnvironment } from '../verify/replay.js';
 
-import type { ReplayPolicy as PolicyName } from '../../workflows/api.js';
+import type { ReplayPolicy as PolicyName } from '../api.js';
 
 export type { PolicyName };
 /** The deterministic policies, run here; `llm-agent` needs a model (src/replay/sampled-replay.ts). */

@@ -12,7 +12,7 @@ import { PROJECT_ROOT, runtimeConfig } from '../../src/config.js';
 import type { EpisodeCheckpoint } from '../../src/explore/run-episode.js';
 import { SpecError } from '../../src/mcp/errors.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { failureTypes } from '../../workflows/api.js';
+import { failureTypes } from '../../src/api.js';
 
 /** Runs one activity the way a worker would, collecting the heartbeats it sends. */
 async function runActivity<I, R>(

@@ -11,7 +11,7 @@ import { createActivities, type Activities } from '../../activities/index.js';
 import { offlineActivityDeps } from '../../activities/offline-deps.js';
 import { runtimeConfig } from '../../src/config.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { failureTypes } from '../../workflows/api.js';
+import { failureTypes } from '../../src/api.js';
 import { NOTES_TOOLS } from '../mcp/fixtures/call-log-tools.js';
 
 function run<I, R>(activity: (input: I) => Promise<R>, input: I): Promise<R> {

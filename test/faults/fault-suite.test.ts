@@ -16,7 +16,7 @@ import { seededRandom } from '../../src/random.js';
 import { startRun } from '../../src/run-client.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
-import { subDagWorkflowId, type GenerateServerDatasetInput, type RunSummary } from '../../workflows/api.js';
+import { subDagWorkflowId, type GenerateServerDatasetInput, type RunSummary } from '../../src/api.js';
 import { expectEveryStepOnce } from '../helpers/records.js';
 import { connect, isolatedConfig, uniqueId } from '../helpers/temporal.js';
 import { killed, startWorkerProcess } from '../helpers/worker-process.js';

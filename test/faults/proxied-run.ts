@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
-import type { GenerateServerDatasetInput } from '../../workflows/api.js';
+import type { GenerateServerDatasetInput } from '../../src/api.js';
 
 /** The development fleet: each is examples/<name>.json. */
 export type FleetServer = 'memory' | 'filesystem' | 'taskmanager' | 'everything';

@@ -1,4 +1,4 @@
-import type { GenerateServerDatasetInput } from '../../workflows/api.js';
+import type { GenerateServerDatasetInput } from '../../src/api.js';
 import { runOptions } from '../../workflows/options.js';
 import { describe, expect, it } from 'vitest';
 import { SpecError } from '../../src/mcp/errors.js';

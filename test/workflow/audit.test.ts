@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditDatasetResult } from '../../workflows/audit-dataset.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
-import type { RunSummary } from '../../workflows/api.js';
+import type { RunSummary } from '../../src/api.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 
 const CITIES = [

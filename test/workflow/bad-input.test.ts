@@ -1,7 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { startRun } from '../../src/run-client.js';
-import type { GenerateServerDatasetInput, RunSummary } from '../../workflows/api.js';
+import type { GenerateServerDatasetInput, RunSummary } from '../../src/api.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';

@@ -5,7 +5,7 @@ import { createActivities } from '../../activities/index.js';
 import { offlineActivityDeps } from '../../activities/offline-deps.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
-import type { RunSummary } from '../../workflows/api.js';
+import type { RunSummary } from '../../src/api.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 
 /** Every file of a directory, by name, as bytes. */

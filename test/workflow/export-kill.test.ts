@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
 import { readSimulatorCache } from '../../src/simulator/cache-file.js';
-import type { RunSummary } from '../../workflows/api.js';
+import type { RunSummary } from '../../src/api.js';
 import { connect, isolatedConfig, uniqueId } from '../helpers/temporal.js';
 import { killed, startWorkerProcess } from '../helpers/worker-process.js';
 import { waitFor } from '../helpers/records.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
-import type { RunSummary } from '../../workflows/api.js';
+import type { RunSummary } from '../../src/api.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 
 /** Growing a recorded run is explicit, and keeps everything it had. */

@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from '../../src/config.js';
 import { carriesOutputForward } from '../../src/explore/data-flow.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
 import type { Task } from '../../src/domain.js';
-import type { PolicyScore, RunSummary } from '../../workflows/api.js';
+import type { PolicyScore, RunSummary } from '../../src/api.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 
 const FLEET = ['memory', 'filesystem', 'taskmanager', 'everything'];

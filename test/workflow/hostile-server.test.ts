@@ -11,7 +11,7 @@ import { parseServerSpec } from '../../src/mcp/spec.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
 import { OfflineSynthesizer } from '../../src/synthesize/offline-synthesizer.js';
 import { CHECKS } from '../../src/verify/checks.js';
-import type { RunSummary } from '../../workflows/api.js';
+import type { RunSummary } from '../../src/api.js';
 import { HOSTILE_TOOLS as T } from '../mcp/fixtures/hostile-tools.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 import { simulatorOf } from '../../activities/run-simulator.js';

@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from '../../src/config.js';
 import { costOf } from '../../src/llm/cost.js';
 import { EDGE_TOOL_NAME } from '../../src/llm/stages/edge-judge-prompt.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
-import { progressQuery, type GenerateServerDatasetInput, type RunSummary } from '../../workflows/api.js';
+import { progressQuery, type GenerateServerDatasetInput, type RunSummary } from '../../src/api.js';
 import { anthropicError, anthropicOverloaded, anthropicRateLimited, anthropicServerError } from '../helpers/fake-llm/anthropic-replies.js';
 import { startFakeAnthropic } from '../helpers/fake-llm/anthropic-server.js';
 import { startFakeOpenAi } from '../helpers/fake-llm/openai-server.js';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
-import { progressQuery, searchAttributes, type RunSummary } from '../../workflows/api.js';
+import { progressQuery, searchAttributes, type RunSummary } from '../../src/api.js';
 import { expectEveryStepOnce } from '../helpers/records.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 

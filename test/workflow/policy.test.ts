@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startRun } from '../../src/run-client.js';
-import { progressQuery, type GenerateServerDatasetInput, type RunSummary } from '../../workflows/api.js';
+import { progressQuery, type GenerateServerDatasetInput, type RunSummary } from '../../src/api.js';
 import { NOTES_TOOLS } from '../mcp/fixtures/call-log-tools.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 

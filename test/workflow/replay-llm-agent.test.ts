@@ -8,7 +8,7 @@ import type { JsonValue, Task } from '../../src/domain.js';
 import { passAtK } from '../../src/llm/stages/pass-at-k.js';
 import { UsageLedger } from '../../src/llm/usage-ledger.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
-import { llmTaskQueue, type PolicyScore, type RunSummary } from '../../workflows/api.js';
+import { llmTaskQueue, type PolicyScore, type RunSummary } from '../../src/api.js';
 import { anthropicRateLimited, anthropicText, anthropicToolUse } from '../helpers/fake-llm/anthropic-replies.js';
 import { startFakeAnthropic } from '../helpers/fake-llm/anthropic-server.js';
 import type { FakeLlmServer } from '../helpers/fake-llm/fake-server.js';

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { readRunInput } from '../../src/run-client.js';
-import type { RunSummary } from '../../workflows/api.js';
+import type { RunSummary } from '../../src/api.js';
 import { temporalCli } from '../helpers/cli.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 

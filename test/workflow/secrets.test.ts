@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import type { JsonObject } from '../../src/domain.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
-import { subDagWorkflowId, type RunSummary } from '../../workflows/api.js';
+import { subDagWorkflowId, type RunSummary } from '../../src/api.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { filesUnder, historyEvents, holds, logText, type EventText } from '../helpers/secret-search.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';

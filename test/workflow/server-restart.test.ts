@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
-import type { RunSummary } from '../../workflows/api.js';
+import type { RunSummary } from '../../src/api.js';
 import { createFireflyWorker, type FireflyWorker } from '../../worker.js';
 import { expectEveryStepOnce, waitFor } from '../helpers/records.js';
 import { bundleWorkflows, connect, isolatedConfig, uniqueId } from '../helpers/temporal.js';

@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import type { RunSummary } from '../../workflows/api.js';
+import type { RunSummary } from '../../src/api.js';
 import { connect, isolatedConfig, uniqueId } from '../helpers/temporal.js';
 import { killed, startWorkerProcess } from '../helpers/worker-process.js';
 import { expectEveryStepOnce, waitFor } from '../helpers/records.js';

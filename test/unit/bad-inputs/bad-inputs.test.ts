@@ -11,7 +11,7 @@ import { parseServerSpec } from '../../../src/mcp/spec.js';
 import { parsePolicy } from '../../../src/policy/parse.js';
 import { readSimulatorCache } from '../../../src/simulator/cache-file.js';
 import { SimulatorCacheError } from '../../../src/simulator/errors.js';
-import type { GenerateServerDatasetInput } from '../../../workflows/api.js';
+import type { GenerateServerDatasetInput } from '../../../src/api.js';
 import { runOptions } from '../../../workflows/options.js';
 import { identityDifferences, RunIdentityError } from '../../../src/run-identity.js';
 import type { JsonValue } from '../../../src/domain.js';

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import type { GenerateServerDatasetInput } from '../../../workflows/api.js';
+import type { GenerateServerDatasetInput } from '../../../src/api.js';
 import { runOptions } from '../../../workflows/options.js';
 
 const server = { name: 'memory', command: 'node' };

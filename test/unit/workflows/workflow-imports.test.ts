@@ -7,8 +7,19 @@ import { describe, expect, it } from 'vitest';
  * types, and other workflow files. A value import of anything else (graphology, the MCP SDK, Node
  * built-ins) breaks the bundle or determinism, so it is refused here rather than at run time.
  */
-const dir = fileURLToPath(new URL('../../../workflows/', import.meta.url));
-const ALLOWED = [/^@temporalio\/(workflow|common)$/, /^\.\/[\w-]+\.js$/];
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const dir = `${root}workflows/`;
+/** The workflow SDK, other workflow files, and src/api.ts: the shapes clients and workflows share. */
+const ALLOWED = [/^@temporalio\/(workflow|common)$/, /^\.\/[\w-]+\.js$/, /^\.\.\/src\/api\.js$/];
+
+function valueImports(path: string): string[] {
+  const source = readFileSync(path, 'utf8');
+  return [...source.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!);
+}
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts')).map((file) => `${folder}${file}`);
+}
 
 describe('workflow code imports', () => {
   const files = readdirSync(dir).filter((file) => file.endsWith('.ts'));
@@ -18,8 +29,15 @@ describe('workflow code imports', () => {
   });
 
   it.each(files)('%s imports only the workflow SDK, types and other workflow files', (file) => {
-    const source = readFileSync(`${dir}${file}`, 'utf8');
-    const valueImports = [...source.matchAll(/^import\s+(?!type\s)[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!);
-    expect(valueImports.filter((specifier) => !ALLOWED.some((allowed) => allowed.test(specifier)))).toEqual([]);
+    expect(valueImports(`${dir}${file}`).filter((specifier) => !ALLOWED.some((allowed) => allowed.test(specifier)))).toEqual([]);
+  });
+
+  it('src/api.ts, bundled into workflows, imports only the workflow SDK (types aside)', () => {
+    expect(valueImports(`${root}src/api.ts`).filter((specifier) => !/^@temporalio\/(workflow|common)$/.test(specifier))).toEqual([]);
+  });
+
+  it('nothing in src/ imports workflow code, not even its types', () => {
+    const importers = sourceFiles(`${root}src/`).filter((path) => /from\s+'[./]*workflows\//.test(readFileSync(path, 'utf8')));
+    expect(importers).toEqual([]);
   });
 });

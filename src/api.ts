@@ -5,9 +5,9 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery } from '@temporalio/workflow';
 // Types only, erased from the workflow bundle.
-import type { LlmStage } from '../src/llm/stages.js';
-import type { LedgerSnapshot } from '../src/llm/usage-ledger.js';
-import type { RunReliability } from '../src/verify/reliability.js';
+import type { LlmStage } from './llm/stages.js';
+import type { LedgerSnapshot } from './llm/usage-ledger.js';
+import type { RunReliability } from './verify/reliability.js';
 
 export const TASK_QUEUE = 'firefly';
 
@@ -110,6 +110,9 @@ export interface RunSummary {
   /** The models of each stage and what the run spent, in total and per verified task. */
   llm: RunCost;
 }
+
+/** The client's view of the generation workflow (its continue-as-new carry is internal). */
+export type GenerateServerDatasetWorkflow = (input: GenerateServerDatasetInput) => Promise<RunSummary>;
 
 export interface RunCost {
   models: RunModels;
