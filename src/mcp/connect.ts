@@ -5,7 +5,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { ServerLaunchError } from './errors.js';
 import { ProcessTransport } from './process-transport.js';
 import type { LaunchConfig } from './resolve.js';
-import type { ServerSpec } from './spec.js';
+import type { MemberServerSpec } from './spec.js';
 
 export type McpTransport = ProcessTransport | StreamableHTTPClientTransport;
 
@@ -26,7 +26,7 @@ class StartupTimeout extends Error {}
  * The client declares no capabilities: servers then never call back (sampling, roots,
  * elicitation), which exploration could not answer anyway.
  */
-export async function connect(spec: ServerSpec, launch: LaunchConfig): Promise<Connection> {
+export async function connect(spec: MemberServerSpec, launch: LaunchConfig): Promise<Connection> {
   const client = new Client(CLIENT_INFO, { capabilities: {} });
   if (launch.transport === 'stdio') {
     const transport = new ProcessTransport(launch);
@@ -64,7 +64,7 @@ async function handshake(client: Client, transport: McpTransport, timeoutMs: num
   }
 }
 
-async function stdioFailure(spec: ServerSpec, command: string, transport: ProcessTransport, error: unknown): Promise<ServerLaunchError> {
+async function stdioFailure(spec: MemberServerSpec, command: string, transport: ProcessTransport, error: unknown): Promise<ServerLaunchError> {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'EACCES') {
     const problem = code === 'ENOENT' ? 'was not found on the worker\'s PATH' : 'is not executable';
@@ -105,7 +105,7 @@ async function stdioFailure(spec: ServerSpec, command: string, transport: Proces
   );
 }
 
-function httpFailure(spec: ServerSpec, url: URL, error: unknown): ServerLaunchError {
+function httpFailure(spec: MemberServerSpec, url: URL, error: unknown): ServerLaunchError {
   // Query and credentials stay out of messages: they may hold secrets from ${env:…}.
   const where = `${url.origin}${url.pathname}`;
   if (error instanceof StartupTimeout) {
@@ -140,6 +140,6 @@ function said(transport: ProcessTransport): string {
 }
 
 /** The command as the spec wrote it: placeholders unresolved, so no secret reaches a message. */
-function commandLine(spec: ServerSpec): string {
+function commandLine(spec: MemberServerSpec): string {
   return spec.transport === 'stdio' ? [spec.command, ...spec.args].join(' ') : spec.url;
 }

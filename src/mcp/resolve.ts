@@ -4,7 +4,7 @@ import type { JsonObject, JsonValue } from '../domain.js';
 import { resolveBin } from './bin.js';
 import { SpecError } from './errors.js';
 import { ALL_PLACEHOLDERS, ARGUMENT_PLACEHOLDERS, parseTemplate, type Placeholder, type PlaceholderKind } from './placeholders.js';
-import type { ServerSpec } from './spec.js';
+import type { MemberServerSpec } from './spec.js';
 
 /** What placeholders resolve against: known only when an episode launches its server. */
 export interface ResolveContext {
@@ -31,7 +31,7 @@ export interface HttpLaunch {
 export type LaunchConfig = StdioLaunch | HttpLaunch;
 
 /** Fills in every placeholder of a parsed spec; throws SpecError for a missing package or variable. */
-export function resolveLaunch(spec: ServerSpec, context: ResolveContext): LaunchConfig {
+export function resolveLaunch(spec: MemberServerSpec, context: ResolveContext): LaunchConfig {
   const text = (value: string, field: string) => resolveString(value, field, context, ALL_PLACEHOLDERS);
   if (spec.transport === 'http') {
     const headers = Object.fromEntries(Object.entries(spec.headers).map(([k, v]) => [k, text(v, `server.headers.${k}`)]));

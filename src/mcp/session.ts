@@ -7,7 +7,8 @@ import { connect, type Connection } from './connect.js';
 import { failsInResult } from './failure.js';
 import { ProcessTransport } from './process-transport.js';
 import { resolveLaunch } from './resolve.js';
-import type { ServerSpec } from './spec.js';
+import { openCompositeSession } from './composite-session.js';
+import type { MemberServerSpec, ServerSpec } from './spec.js';
 import { isPlainObject } from './spec-fields.js';
 
 /** A tool as listed, with the one protocol detail discovery needs beyond the shared definition. */
@@ -46,6 +47,10 @@ export interface SessionOptions {
 
 /** Starts (or reaches) the server of `spec` for one episode, bounded by its startupTimeoutMs. */
 export async function openSession(spec: ServerSpec, options: SessionOptions): Promise<McpSession> {
+  return spec.transport === 'composite' ? openCompositeSession(spec, options, openMemberSession) : openMemberSession(spec, options);
+}
+
+async function openMemberSession(spec: MemberServerSpec, options: SessionOptions): Promise<McpSession> {
   const env = options.env ?? process.env;
   const launch = resolveLaunch(spec, { sandboxDir: options.sandboxDir, projectRoot: options.projectRoot, env });
   try {

@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '../domain.js';
 import { SpecError } from './errors.js';
+import { parseCompositeSpec } from './composite-spec.js';
 import { ALL_PLACEHOLDERS, ARGUMENT_PLACEHOLDERS, parseTemplate, type TemplatePart } from './placeholders.js';
 import {
   describeValue,
@@ -57,7 +58,16 @@ export interface HttpServerSpec extends CommonSpec {
   headers: Record<string, string>;
 }
 
-export type ServerSpec = StdioServerSpec | HttpServerSpec;
+/** Several servers run side by side as one (see composite-spec.ts); setup, hints and excludes are theirs, renamed. */
+export interface CompositeServerSpec extends CommonSpec {
+  transport: 'composite';
+  servers: MemberServerSpec[];
+}
+
+/** A server that runs on its own. */
+export type MemberServerSpec = StdioServerSpec | HttpServerSpec;
+
+export type ServerSpec = MemberServerSpec | CompositeServerSpec;
 
 /** Workflow inputs hold the spec under `server`, so field names start there. */
 const ROOT = 'server';
@@ -70,6 +80,7 @@ const EXAMPLE = '{"name": "memory", "command": "node", "args": ["${bin:@modelcon
 /** Validates a server spec written as JSON and returns it with defaults filled in. */
 export function parseServerSpec(input: unknown): ServerSpec {
   const raw = expectObject(input, ROOT, `give the server spec as an object, e.g. ${EXAMPLE}`);
+  if (raw.transport === 'composite') return parseCompositeSpec(raw);
   rejectUnknownKeys(raw, [...COMMON_KEYS, ...TRANSPORT_KEYS.stdio, ...TRANSPORT_KEYS.http], ROOT);
   const transport = parseTransport(raw);
   for (const other of TRANSPORTS.filter((t) => t !== transport)) {
@@ -93,18 +104,23 @@ function parseTransport(raw: Record<string, unknown>): TransportName {
   }
   const known = TRANSPORTS.find((t) => t === given);
   if (!known) {
-    throw new SpecError(`${ROOT}.transport`, `${ROOT}.transport is ${describeValue(given)}: use one of ${TRANSPORTS.map((t) => `"${t}"`).join(', ')} ("http" is streamable HTTP)`);
+    throw new SpecError(`${ROOT}.transport`, `${ROOT}.transport is ${describeValue(given)}: use one of ${TRANSPORTS.map((t) => `"${t}"`).join(', ')} ("http" is streamable HTTP), or "composite" with servers`);
   }
   return known;
 }
 
-function parseCommon(raw: Record<string, unknown>): CommonSpec {
-  const name = expectString(raw.name, `${ROOT}.name`, 'give a short lowercase name such as "memory"; tools are named <name>/<tool>');
+/** `server.name`, checked: it names the server's tools `<name>/<tool>`. */
+export function parseServerName(value: unknown): string {
+  const name = expectString(value, `${ROOT}.name`, 'give a short lowercase name such as "memory"; tools are named <name>/<tool>');
   if (!NAME.test(name)) {
     throw new SpecError(`${ROOT}.name`, `${ROOT}.name "${name}" is not usable in tool names: use 1-63 lowercase letters, digits, _ or -, starting with a letter or digit`);
   }
+  return name;
+}
+
+function parseCommon(raw: Record<string, unknown>): CommonSpec {
   return {
-    name,
+    name: parseServerName(raw.name),
     ...(raw.description === undefined ? {} : { description: expectString(raw.description, `${ROOT}.description`, 'describe the server in a sentence, or remove the key') }),
     setup: raw.setup === undefined ? [] : parseSetup(raw.setup),
     argumentHints: raw.argumentHints === undefined ? {} : parseHints(raw.argumentHints),

@@ -30,7 +30,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function specSecrets(spec: ServerSpec, env: Env): SpecSecret[] {
   const found: SpecSecret[] = [];
   const add = (field: string, template: string, sensitive: boolean) => found.push(...templateSecrets(field, template, sensitive, env));
-  if (spec.transport === 'stdio') {
+  if (spec.transport === 'composite') {
+    spec.servers.forEach((member, i) => found.push(...specSecrets(member, env).map((s) => ({ ...s, field: s.field.replace(/^server/, `server.servers[${i}]`) }))));
+  } else if (spec.transport === 'stdio') {
     spec.args.forEach((arg, i) => {
       const flag = /^--?([A-Za-z][\w-]*)=/.exec(arg);
       if (flag && isSensitiveName(flag[1]!)) add(`server.args[${i}]`, arg.slice(flag[0].length), true);
