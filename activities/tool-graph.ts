@@ -10,6 +10,9 @@ import { loadRun } from './run-context.js';
 import { reportedUsage } from './run-llm.js';
 import { edgeJudgeOf } from './run-stages.js';
 import type { RunUsage } from '../src/api.js';
+import { crossesMembers } from '../src/mcp/composite-spec.js';
+import type { ServerSpec } from '../src/mcp/spec.js';
+import type { CandidatePair } from '../src/graph/edge-judge.js';
 
 export interface GraphCounts {
   edges: number;
@@ -40,11 +43,16 @@ export function buildToolGraphActivity(deps: ActivityDeps) {
       const again = await liveRepeater(deps, run, spec)('probe', 1, probeRepeatSteps(probeCalls), Date.now() + CLOCK_TICK_MS);
       const volatile = volatilePaths(explored.map((call, i) => ({ tool: call.tool, first: call, again: again.calls[i]! })));
       const profiles = profileTools(tools, probeCalls, volatile);
-      const edges = await edgeJudgeOf(deps, run).judge(candidatePairs(profiles));
+      const edges = await edgeJudgeOf(deps, run).judge(judgedPairs(spec, candidatePairs(profiles)));
       await deps.store.saveProfiles(input.runId, profiles);
       await deps.store.saveEdges(input.runId, edges);
       const count = (confidence: string) => edges.filter((e) => e.confidence === confidence).length;
       return { edges: edges.length, high: count('high'), medium: count('medium'), low: count('low'), usage: await reportedUsage(deps, run) };
     }));
   };
+}
+
+/** A composite's own edges are those between its members: each member's run has its edges already. */
+function judgedPairs(spec: ServerSpec, pairs: CandidatePair[]): CandidatePair[] {
+  return spec.transport === 'composite' ? pairs.filter((pair) => crossesMembers(spec, pair.source.name, pair.target.name)) : pairs;
 }

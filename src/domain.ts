@@ -26,6 +26,8 @@ export interface ToolDefinition {
   inputSchema: JsonSchema;
   outputSchema?: JsonSchema;
   annotations?: ToolAnnotations;
+  /** A composite's tool: the member server that serves it (see src/mcp/composite-spec.ts). */
+  server?: string;
 }
 
 export interface DiscoveredTool extends ToolDefinition {

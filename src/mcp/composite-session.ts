@@ -47,7 +47,7 @@ class CompositeSession implements McpSession {
   }
 
   async listTools(): Promise<ListedTool[]> {
-    const lists = await Promise.all(this.members.map(async (m) => (await m.listTools()).map((tool) => ({ ...tool, name: memberToolName(m.spec.name, tool.name) }))));
+    const lists = await Promise.all(this.members.map(async (m) => (await m.listTools()).map((tool) => ({ ...tool, name: memberToolName(m.spec.name, tool.name), server: m.spec.name }))));
     return lists.flat();
   }
 

@@ -28,6 +28,13 @@ export function memberOf(spec: CompositeServerSpec, tool: string): { member: Mem
   return undefined;
 }
 
+/** Whether two composite tools belong to different members. */
+export function crossesMembers(spec: CompositeServerSpec, from: string, to: string): boolean {
+  const a = memberOf(spec, from)?.member.name;
+  const b = memberOf(spec, to)?.member.name;
+  return a !== undefined && b !== undefined && a !== b;
+}
+
 /** The composite's spec as a run input (`server`), from its members' specs as given. */
 export function compositeSpecInput(name: string, members: unknown[]): JsonObject {
   return { name, transport: 'composite', servers: members as JsonValue[] };

@@ -10,12 +10,21 @@ import { words } from './words.js';
  */
 export function instructionBody(server: string, trajectory: TrajectoryStep[], tools: ReadonlyMap<string, ToolDefinition>): string {
   const toolNames = [...tools.keys()];
+  // A composite's steps each say which of its servers they go to: members may offer look-alike tools.
+  const members = [...new Set(trajectory.flatMap((step) => tools.get(step.tool)?.server ?? []))];
   const steps = trajectory.map((step, i) => {
-    const action = actionPhrase(tools.get(step.tool), step.tool, toolNames);
+    const tool = tools.get(step.tool);
+    const action = actionPhrase(tool, step.tool, toolNames);
     const args = renderArguments(step);
-    return `${i + 1}. ${action}${args ? ` with ${args}` : ''}.`;
+    return `${i + 1}. ${tool?.server ? `On ${tool.server}: ` : ''}${action}${args ? ` with ${args}` : ''}.`;
   });
-  return [`Using the ${server} service, do the following:`, ...steps].join('\n');
+  const where = members.length > 0 ? `the ${listed(members)} ${members.length > 1 ? 'services' : 'service'}` : `the ${server} service`;
+  return [`Using ${where}, do the following:`, ...steps].join('\n');
+}
+
+/** "a", "a and b", "a, b and c" */
+function listed(items: string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : items[0] ?? '';
 }
 
 /** The closing request: which values to report, each described by where it is found. */
