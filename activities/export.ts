@@ -23,7 +23,7 @@ export interface ExportedDataset {
 export function exportDatasetActivity(deps: ActivityDeps) {
   return async function exportDataset(input: { runId: string }): Promise<ExportedDataset> {
     return withFailureMapping(() => whileHeartbeating(async () => {
-      const { run } = await loadRun(deps, input.runId);
+      const { run, spec } = await loadRun(deps, input.runId);
       const dir = join(deps.datasetRoot, safePathComponent(input.runId, 'runId'));
       const candidates = await deps.store.listTasks(input.runId);
       const config = storedLlmConfig(run);
@@ -39,6 +39,7 @@ export function exportDatasetActivity(deps: ActivityDeps) {
         },
         ...(config.provider === 'offline' ? {} : { models: { provider: config.provider, stages: config.models, usage: await runUsage(deps, run) } }),
         tools: await deps.store.listTools(input.runId),
+        setups: new Map([[input.runId, spec.setup]]),
         tasks: await verifiedTasks(deps, input.runId),
         verdicts: await deps.store.listVerdicts(input.runId),
         candidates: candidates.length,

@@ -98,6 +98,7 @@ ${modelsLine(models, counts.tasks)}
 | \`${F.sftOpenai}\` | supervised fine-tuning rows, OpenAI chat format |
 | \`${F.sftAnthropic}\` | supervised fine-tuning rows, Anthropic Messages format |
 | \`${F.rl}\` | RL prompts in verl's row format, with the reward's ground truth |
+| \`${F.rlParquet}\` | the same RL rows as parquet |
 | \`${F.simulator}\` | the simulator cache: every recorded call, for offline replay${hasSimulatorDoc ? ` (tables described in \`${F.simulatorDoc}\`)` : ''} |
 | \`${F.manifest}\` | counts, rejections per check, sha256 and line count of every file |
 
@@ -110,16 +111,21 @@ Row *i* of the four JSONL files is the same task, and a call has the same id in 
 | column | type | meaning |
 |---|---|---|
 | \`id\` | string | stable task id |
+| \`split\` | string | \`train\` or \`test\` (no instruction or tool sequence is in both) |
 | \`instruction\` | string | the task as given to the agent |
-| \`tools.offered\` | string[] | the tool names offered to the agent (all usable tools of the server) |
-| \`tools.names\` | object | offered name → \`server/tool\` (the tool's name on its server) |
-| \`answer_schema\` | JSON Schema | an object with one property per answer field |
-| \`answer\` | object | the expected answer, field → value |
-| \`ground_truth[]\` | list | \`field\`, \`value\`, \`source.trajectory_step\` (index into \`trajectory\`), \`source.path\` (path into that call's output) |
+| \`tools[]\` | list | the tools offered to the agent (every usable tool of each server the task uses): \`name\` (offered), \`server\`, \`tool\` (its name on that server) |
+| \`answer_schema\` | JSON text | an object with one property per answer field |
+| \`answer\` | JSON text | the expected answer, field → value |
+| \`ground_truth[]\` | list | \`field\`, \`value\` (JSON text), \`source.trajectory_step\` (index into \`trajectory\`), \`source.path\` (path into that call's output) |
 | \`answer_template\` | string | one sentence with \`{field}\` slots |
 | \`difficulty\` | string | \`easy\`, \`medium\` or \`hard\` |
-| \`trajectory[]\` | list | the reference calls: \`call_id\`, \`tool\` (offered name), \`arguments\` (object), \`result\` (the MCP CallToolResult as recorded), \`is_error\`, \`links[]\` (\`argument\` ← \`from_trajectory_step\`.\`output_path\`), \`recorded\` (\`sub_dag\`, \`step\` in the simulator cache) |
-| \`provenance\` | object | \`run_id\`, \`server\`, \`sub_dag\`, \`synthesizer\`, \`planner\` |
+| \`trajectory[]\` | list | the reference calls: \`call_id\`, \`tool\` (offered name), \`server\`, \`arguments\` (JSON text of an object), \`result\` (JSON text of the MCP CallToolResult as recorded), \`is_error\`, \`links[]\` (\`argument\` ← \`from_trajectory_step\`.\`output_path\`), \`recorded\` (\`sub_dag\`, \`step\` in the simulator cache) |
+| \`simulator.start_state\` | string | the simulator state an episode of this task starts in (after its servers' setup calls) |
+| \`provenance\` | object | \`run_id\`, \`servers\`, \`sub_dag\`, \`synthesizer\`, \`planner\` |
+
+*JSON text* is a string holding JSON: values whose shape depends on the task or tool are stored so,
+as Toucan and xLAM do, so that every row of every server has one schema (\`json.loads\` gives the
+object back).
 
 A call's *output*, which \`source.path\` addresses, is its result's \`structuredContent\` when present;
 otherwise its content: a single text block parsed as JSON (or \`{"text": …}\` when it is not JSON),
@@ -145,11 +151,15 @@ number written in the text there: an answer stated in a sentence) or \`#line[k]\
 
 | column | type | meaning |
 |---|---|---|
-| \`data_source\` | string | \`firefly/${run.server}\` |
+| \`data_source\` | string | \`firefly/<server>\` (servers joined by \`+\` for a task spanning several) |
+| \`agent_name\` | string | \`tool_agent\`: verl's multi-turn tool-calling agent loop |
 | \`prompt\` | list | chat messages: \`system\`, \`user\` |
 | \`ability\` | string | \`tool-use\` |
 | \`reward_model\` | object | \`style: "rule"\`, \`ground_truth\`: the answer object as a JSON **string** |
-| \`extra_info\` | object | \`task_id\`, \`answer_schema\`, \`tools\` (OpenAI function list), \`reward\`, \`index\` |
+| \`extra_info\` | object | \`task_id\`, \`split\`, \`index\`, \`servers\`, \`answer_schema\` (JSON text), \`tools\` (OpenAI function list, each \`parameters\` as JSON text), \`reward\` |
+
+\`${F.rlParquet}\` holds the same rows as parquet (verl reads parquet), with one fixed schema in every
+dataset, so the files of several datasets concatenate.
 
 Tool results in the chat formats are strings: structured output serialised as JSON, otherwise the
 text blocks joined (binary blocks summarised without their data). The final answer is the filled
@@ -177,8 +187,10 @@ message as the answer.
 
 ## Tool names, call ids and the sandbox
 
-- Tool names are sanitised to \`^[a-zA-Z0-9_-]{1,64}$\`; \`tools.names\` in \`${F.tasks}\` maps each back to
-  \`server/tool\`. Two tools that would sanitise to the same name get distinct names with a hash suffix.
+- Tool names are sanitised to \`^[a-zA-Z0-9_-]{1,64}$\`; \`tools[]\` in \`${F.tasks}\` gives each one's server
+  and own name there. Two tools that would sanitise to the same name get distinct names with a hash suffix.
+  In a dataset of several servers every name is \`<server>__<tool>\`: the double underscore, which OpenAI,
+  Anthropic and chat templates all accept, is the separator MCP clients use to keep servers' tools apart.
 - Call ids are 9 alphanumeric characters derived from the task id and the step, identical across files.
 - Arguments and results contain the literal \`${SANDBOX_PLACEHOLDER}\` where the server's sandbox directory was.
   It is kept on purpose: the simulator's keys contain it. An agent replaying against the simulator

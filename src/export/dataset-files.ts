@@ -6,6 +6,7 @@ export const DATASET_FILES = {
   sftOpenai: 'sft.openai.jsonl',
   sftAnthropic: 'sft.anthropic.jsonl',
   rl: 'rl.jsonl',
+  rlParquet: 'rl.parquet',
   simulator: SIMULATOR_CACHE_FILE,
   simulatorDoc: 'SIMULATOR.md',
   card: 'README.md',

@@ -10,6 +10,8 @@ import { prepareTask, type PreparedTask } from './prepared-task.js';
 import { rlRow } from './rl-row.js';
 import { sftAnthropicRow } from './sft-anthropic-row.js';
 import { sftOpenAiRow } from './sft-openai-row.js';
+import { writeRlParquet } from './rl-parquet.js';
+import { stateAfterSetup } from '../simulator/start-state.js';
 import { replaceDirectory } from './swap-dir.js';
 import { tasksRow } from './tasks-row.js';
 import { toolCatalog } from './tool-catalog.js';
@@ -31,21 +33,28 @@ export async function exportDataset(input: ExportInput): Promise<ExportSummary> 
 async function writeDatasetInto(dir: string, input: ExportInput): Promise<ExportSummary> {
   const catalog = toolCatalog(input.run.server, input.tools);
   const checkArguments = argumentValidator(catalog.rawSchemas);
+  const toolsByName = new Map(input.tools.map((t) => [t.name, t]));
   const prepared: PreparedTask[] = [];
   const skipped: SkippedTask[] = [];
   for (const task of [...input.tasks].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     const outcome = prepareTask(task, catalog, checkArguments);
-    if (outcome.ok) prepared.push({ ...outcome.task, index: prepared.length });
-    else skipped.push({ taskId: task.id, reason: outcome.reason });
+    if (!outcome.ok) {
+      skipped.push({ taskId: task.id, reason: outcome.reason });
+      continue;
+    }
+    const startState = stateAfterSetup(input.setups.get(task.runId) ?? [], toolsByName);
+    prepared.push({ ...outcome.task, index: prepared.length, split: input.splits?.get(task.id) ?? 'train', startState });
   }
 
   await mkdir(dir, { recursive: true });
   const path = (name: string) => join(dir, name);
   const F = DATASET_FILES;
-  await writeFile(path(F.tasks), jsonLines(prepared.map((p) => tasksRow(p, catalog, input.run.planner))));
-  await writeFile(path(F.sftOpenai), jsonLines(prepared.map((p) => sftOpenAiRow(p, catalog.offered))));
-  await writeFile(path(F.sftAnthropic), jsonLines(prepared.map((p) => sftAnthropicRow(p, catalog.offered))));
-  await writeFile(path(F.rl), jsonLines(prepared.map((p) => rlRow(p, catalog.offered))));
+  await writeFile(path(F.tasks), jsonLines(prepared.map((p) => tasksRow(p, input.run.planner))));
+  await writeFile(path(F.sftOpenai), jsonLines(prepared.map((p) => sftOpenAiRow(p))));
+  await writeFile(path(F.sftAnthropic), jsonLines(prepared.map((p) => sftAnthropicRow(p))));
+  const rlRows = prepared.map((p) => rlRow(p));
+  await writeFile(path(F.rl), jsonLines(rlRows));
+  await writeRlParquet(path(F.rlParquet), rlRows);
   await input.writeSimulatorCache(path(F.simulator));
   if (input.simulatorCacheFormatDoc) await copyFile(input.simulatorCacheFormatDoc, path(F.simulatorDoc));
 
@@ -56,8 +65,8 @@ async function writeDatasetInto(dir: string, input: ExportInput): Promise<Export
   );
 
   const files: Record<string, FileDigest> = {};
-  for (const name of [F.card, ...(input.simulatorCacheFormatDoc ? [F.simulatorDoc] : []), F.rl, F.sftAnthropic, F.sftOpenai, F.simulator, F.tasks]) {
-    files[name] = await fileDigest(path(name), name === F.simulator);
+  for (const name of [F.card, ...(input.simulatorCacheFormatDoc ? [F.simulatorDoc] : []), F.rl, F.rlParquet, F.sftAnthropic, F.sftOpenai, F.simulator, F.tasks]) {
+    files[name] = await fileDigest(path(name), name === F.simulator || name === F.rlParquet);
   }
   await writeFile(path(F.manifest), `${JSON.stringify(manifest(input, counts, files, skipped), null, 2)}\n`);
   files[F.manifest] = await fileDigest(path(F.manifest));

@@ -2,7 +2,7 @@ import type { JsonObject, Task, TrajectoryStep } from '../domain.js';
 import type { ArgumentCheck } from './argument-validator.js';
 import { callIdsFor } from './call-ids.js';
 import { finalAnswerText, systemPrompt, usesSandbox, userPrompt } from './prompts.js';
-import type { OfferedTool, ToolCatalog } from './tool-catalog.js';
+import { offeredFor, type OfferedTool, type ToolCatalog } from './tool-catalog.js';
 import { toolResultText } from './tool-result-text.js';
 
 /** One reference call with everything a format needs, decided once so every file agrees. */
@@ -21,6 +21,14 @@ export interface PreparedTask {
   /** Row number in every file of the dataset. */
   index: number;
   steps: PreparedStep[];
+  /** The tools the task offers: those of every server its trajectory calls. */
+  offered: OfferedTool[];
+  /** Those servers, in the order the trajectory first calls them. */
+  servers: string[];
+  /** `train` or `test`. */
+  split: Split;
+  /** The simulator state an episode of this task starts in: after its run's setup calls. */
+  startState: string;
   /** Ground truth as one object, field → value, in ground-truth order. */
   answer: JsonObject;
   system: string;
@@ -28,7 +36,9 @@ export interface PreparedTask {
   finalAnswer: string;
 }
 
-export type Preparation = { ok: true; task: Omit<PreparedTask, 'index'> } | { ok: false; reason: string };
+export type Split = 'train' | 'test';
+
+export type Preparation = { ok: true; task: Omit<PreparedTask, 'index' | 'split' | 'startState'> } | { ok: false; reason: string };
 
 /**
  * Checks what the formats rely on and refuses the task, with a reason, when something is off:
@@ -59,13 +69,16 @@ export function prepareTask(task: Task, catalog: ToolCatalog, checkArguments: Ar
     }
   }
   const answer: JsonObject = Object.fromEntries(task.groundTruth.map((t) => [t.field, t.value]));
+  const servers = [...new Set(steps.map((s) => s.tool.server))];
   return {
     ok: true,
     task: {
       task,
       steps,
+      offered: offeredFor(catalog, steps),
+      servers,
       answer,
-      system: systemPrompt(task.server, usesSandbox(task)),
+      system: systemPrompt(servers, usesSandbox(task)),
       user: userPrompt(task),
       finalAnswer: finalAnswerText(task, answer),
     },

@@ -6,9 +6,11 @@ import { SANDBOX_PLACEHOLDER } from '../explore/sandbox-paths.js';
  * Recorded arguments keep the literal `${sandbox}` (the simulator's keys contain it), so a task
  * that touches files tells the agent that this is its directory's name.
  */
-export function systemPrompt(server: string, usesSandbox: boolean): string {
+export function systemPrompt(servers: readonly string[], usesSandbox: boolean): string {
+  const named = servers.map((s) => `"${s}"`);
+  const which = named.length > 1 ? `MCP servers ${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : `MCP server ${named[0] ?? '""'}`;
   const base =
-    `You are an assistant that completes tasks by calling the tools of the MCP server "${server}". ` +
+    `You are an assistant that completes tasks by calling the tools of the ${which}. ` +
     'Call the tools you need, one at a time, and base your answer only on what they return.';
   return usesSandbox ? `${base} Your working directory is ${SANDBOX_PLACEHOLDER}; write paths inside it as ${SANDBOX_PLACEHOLDER}/….` : base;
 }

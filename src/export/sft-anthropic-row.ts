@@ -1,6 +1,5 @@
 import type { JsonObject } from '../domain.js';
 import type { PreparedTask } from './prepared-task.js';
-import type { OfferedTool } from './tool-catalog.js';
 
 /**
  * A row of sft.anthropic.jsonl (Anthropic Messages). `input` stays an object; the results of an
@@ -8,7 +7,7 @@ import type { OfferedTool } from './tool-catalog.js';
  * Reference trajectories are sequential, so each turn holds one call; the grouping below is what
  * keeps a turn with N parallel calls valid should trajectories ever carry them.
  */
-export function sftAnthropicRow(prepared: PreparedTask, offered: OfferedTool[]): JsonObject {
+export function sftAnthropicRow(prepared: PreparedTask): JsonObject {
   const messages: JsonObject[] = [{ role: 'user', content: [{ type: 'text', text: prepared.user }] }];
   for (const step of prepared.steps) {
     messages.push({
@@ -23,7 +22,7 @@ export function sftAnthropicRow(prepared: PreparedTask, offered: OfferedTool[]):
   messages.push({ role: 'assistant', content: [{ type: 'text', text: prepared.finalAnswer }] });
   return {
     system: prepared.system,
-    tools: offered.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters as JsonObject })),
+    tools: prepared.offered.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters as JsonObject })),
     messages,
   };
 }

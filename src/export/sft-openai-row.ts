@@ -16,7 +16,7 @@ export function openAiTools(offered: OfferedTool[]): JsonObject[] {
  * call's id. `weight` appears on assistant messages only: it is the one place the fine-tuning API
  * accepts it, and the other roles are never trained on.
  */
-export function sftOpenAiRow(prepared: PreparedTask, offered: OfferedTool[]): JsonObject {
+export function sftOpenAiRow(prepared: PreparedTask): JsonObject {
   const messages: JsonObject[] = [
     { role: 'system', content: prepared.system },
     { role: 'user', content: prepared.user },
@@ -32,5 +32,5 @@ export function sftOpenAiRow(prepared: PreparedTask, offered: OfferedTool[]): Js
     messages.push({ role: 'tool', tool_call_id: step.callId, content: step.resultText });
   }
   messages.push({ role: 'assistant', content: prepared.finalAnswer, weight: 1 });
-  return { messages, tools: openAiTools(offered) };
+  return { messages, tools: openAiTools(prepared.offered) };
 }

@@ -1,23 +1,27 @@
 import type { JsonObject } from '../domain.js';
 import type { PreparedTask } from './prepared-task.js';
-import type { ToolCatalog } from './tool-catalog.js';
 
 /**
- * A row of tasks.jsonl: the task itself, readable without the project. Tool names are the offered
- * (sanitised) ones, with the map back to `server/tool`; results are exactly as recorded, so a
+ * A row of tasks.jsonl: the task itself, readable without the project, in one shape whatever the
+ * server. Values whose shape depends on the task or tool (the answer, its schema, ground-truth
+ * values, a call's arguments and result) are JSON *strings*, as Toucan and xLAM store them: a loader
+ * then infers one schema for every row of every server (parsed objects would make a column a struct
+ * in one file and something else in the next, or pad it with nulls). Tool names are the offered
+ * (sanitised) ones, each with its server and its own name there; results are exactly as recorded, so a
  * ground-truth path can be followed into them (through structuredContent, or the parsed text).
  */
-export function tasksRow(prepared: PreparedTask, catalog: ToolCatalog, planner: string): JsonObject {
+export function tasksRow(prepared: PreparedTask, planner: string): JsonObject {
   const { task } = prepared;
   return {
     id: task.id,
+    split: prepared.split,
     instruction: task.instruction,
-    tools: { offered: catalog.offered.map((t) => t.name), names: catalog.nameMap },
-    answer_schema: task.answerSchema as JsonObject,
-    answer: prepared.answer,
+    tools: prepared.offered.map((t) => ({ name: t.name, server: t.server, tool: t.tool })),
+    answer_schema: JSON.stringify(task.answerSchema),
+    answer: JSON.stringify(prepared.answer),
     ground_truth: task.groundTruth.map((t) => ({
       field: t.field,
-      value: t.value,
+      value: JSON.stringify(t.value),
       source: { trajectory_step: t.source.trajectoryStep, path: t.source.path },
     })),
     answer_template: task.answerTemplate,
@@ -25,15 +29,17 @@ export function tasksRow(prepared: PreparedTask, catalog: ToolCatalog, planner: 
     trajectory: prepared.steps.map((s) => ({
       call_id: s.callId,
       tool: s.tool.name,
-      arguments: s.recorded.arguments,
-      result: s.recorded.result,
+      server: s.tool.server,
+      arguments: JSON.stringify(s.recorded.arguments),
+      result: JSON.stringify(s.recorded.result),
       is_error: s.recorded.isError,
       links: s.recorded.links.map((l) => ({ argument: l.argument, from_trajectory_step: l.fromTrajectoryStep, output_path: l.outputPath })),
       recorded: { sub_dag: s.recorded.recorded.subDagIndex, step: s.recorded.recorded.step },
     })),
+    simulator: { start_state: prepared.startState },
     provenance: {
       run_id: task.runId,
-      server: task.server,
+      servers: prepared.servers,
       sub_dag: task.subDagIndex,
       synthesizer: task.synthesizer,
       planner,

@@ -1,4 +1,5 @@
 import type { DiscoveredTool, JsonSchema } from '../domain.js';
+import { ownToolName } from '../mcp/composite-spec.js';
 import { assignToolNames, qualifiedToolName } from './tool-names.js';
 import { normaliseInputSchema } from './tool-schema.js';
 
@@ -8,6 +9,10 @@ export interface OfferedTool {
   name: string;
   /** `server/tool`: the name back in the project and the simulator. */
   qualified: string;
+  /** The server that serves it (a composite's member, for a cross-server tool). */
+  server: string;
+  /** Its own name on that server. */
+  tool: string;
   description: string;
   /** Normalised input schema (type, properties, required). */
   parameters: JsonSchema;
@@ -31,9 +36,11 @@ export function toolCatalog(server: string, tools: DiscoveredTool[]): ToolCatalo
   const names = assignToolNames(usable.map((t) => t.name));
   const byTool = new Map<string, OfferedTool>();
   for (const tool of usable) {
+    const origin = toolOrigin(server, tool);
     byTool.set(tool.name, {
       name: names.get(tool.name)!,
-      qualified: qualifiedToolName(server, tool.name),
+      qualified: qualifiedToolName(origin.server, origin.tool),
+      ...origin,
       description: tool.description,
       parameters: normaliseInputSchema(tool.inputSchema),
     });
@@ -46,4 +53,15 @@ export function toolCatalog(server: string, tools: DiscoveredTool[]): ToolCatalo
     rawSchemas: new Map(usable.map((t) => [t.name, t.inputSchema])),
     unusable: new Map(tools.filter((t) => !t.usable).map((t) => [t.name, t.skipReason ?? 'marked unusable by discovery'])),
   };
+}
+
+/** Where a tool comes from: its member server and own name for a composite's, else the run's server. */
+function toolOrigin(server: string, tool: DiscoveredTool): { server: string; tool: string } {
+  return tool.server ? { server: tool.server, tool: ownToolName(tool) } : { server, tool: tool.name };
+}
+
+/** The tools a task is offered: every usable tool of each server its reference trajectory calls. */
+export function offeredFor(catalog: ToolCatalog, steps: ReadonlyArray<{ tool: OfferedTool }>): OfferedTool[] {
+  const servers = new Set(steps.map((s) => s.tool.server));
+  return catalog.offered.filter((t) => servers.has(t.server));
 }

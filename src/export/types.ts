@@ -1,4 +1,6 @@
 import type { DiscoveredTool, Difficulty, Task, Verdict } from '../domain.js';
+import type { SetupCall } from '../mcp/spec.js';
+import type { Split } from './prepared-task.js';
 import type { LedgerSnapshot } from '../llm/usage-ledger.js';
 import type { RunReliability } from '../verify/reliability.js';
 
@@ -15,6 +17,10 @@ export interface ExportInput {
   tasks: Task[];
   /** Every verdict of every candidate, for the manifest's rejection breakdown. */
   verdicts: Verdict[];
+  /** The setup calls of each run the tasks come from (by run ID): a task's simulator episode starts after them. */
+  setups: ReadonlyMap<string, readonly SetupCall[]>;
+  /** Which tasks are held out for testing (by task ID); the rest, and all without a split, are `train`. */
+  splits?: ReadonlyMap<string, Split>;
   /** How many candidate tasks were synthesized. */
   candidates: number;
   /** Writes the simulator's cache (a SQLite file) to the given path; the simulator module owns its format. */

@@ -19,6 +19,11 @@ export function memberToolName(member: string, tool: string): string {
   return `${member}${MEMBER_SEPARATOR}${tool}`;
 }
 
+/** A member's tool's own name, given its composite name and member (see ToolDefinition.server). */
+export function ownToolName(tool: { name: string; server?: string }): string {
+  return tool.server && tool.name.startsWith(memberToolName(tool.server, '')) ? tool.name.slice(memberToolName(tool.server, '').length) : tool.name;
+}
+
 /** The member serving a composite tool, and the tool's own name there; undefined for no member's tool. */
 export function memberOf(spec: CompositeServerSpec, tool: string): { member: MemberServerSpec; tool: string } | undefined {
   for (const member of spec.servers) {

@@ -67,6 +67,7 @@ describe('exportDataset', () => {
       dir,
       run: { runId: 'run-memory-7f3a', server: 'memory', planner: 'offline', synthesizer: 'offline', judge: 'claude-test-judge' },
       tools: memoryServerTools(),
+      setups: new Map([['run-memory-7f3a', []]]),
       tasks: all,
       verdicts: verdicts(all),
       candidates: 7,
@@ -82,7 +83,7 @@ describe('exportDataset', () => {
   });
 
   it('writes every file of the dataset and nothing else', async () => {
-    const expected = ['README.md', 'SIMULATOR.md', 'manifest.json', 'rl.jsonl', 'sft.anthropic.jsonl', 'sft.openai.jsonl', 'simulator.sqlite', 'tasks.jsonl'];
+    const expected = ['README.md', 'SIMULATOR.md', 'manifest.json', 'rl.jsonl', 'rl.parquet', 'sft.anthropic.jsonl', 'sft.openai.jsonl', 'simulator.sqlite', 'tasks.jsonl'];
     expect((await readdir(dir)).sort()).toEqual(expected);
     expect(Object.keys(summary.files).sort()).toEqual(expected);
     // Written beside the dataset, then swapped in whole.
@@ -106,14 +107,16 @@ describe('exportDataset', () => {
     for (const row of rows) expect(tasksRowErrors(row)).toEqual([]);
     expect(rows.map((r) => r.id)).toEqual([...rows.map((r) => r.id)].sort());
     const row = rows.find((r) => r.trajectory.length === 3)!;
-    expect(row.tools.offered).toContain('open_nodes');
-    expect(row.tools.offered).toHaveLength(9);
-    expect(row.tools.names.open_nodes).toBe('memory/open_nodes');
-    expect(row.provenance).toEqual({ run_id: 'run-memory-7f3a', server: 'memory', sub_dag: 3, synthesizer: 'offline', planner: 'offline' });
+    expect(row.tools).toHaveLength(9);
+    expect(row.tools).toContainEqual({ name: 'open_nodes', server: 'memory', tool: 'open_nodes' });
+    expect(row.provenance).toEqual({ run_id: 'run-memory-7f3a', servers: ['memory'], sub_dag: 3, synthesizer: 'offline', planner: 'offline' });
+    expect(row.split).toBe('train');
+    // No setup in this run: its episodes start in the simulator's initial state.
+    expect(row.simulator).toEqual({ start_state: '' });
     const task = input.tasks.find((t) => t.id === row.id)!;
     // Results exactly as recorded: text content and structuredContent both kept.
-    expect(row.trajectory.map((s: Row) => s.result)).toEqual(task.trajectory.map((s) => s.result));
-    expect(row.answer).toEqual({ entityType: 'person', observation: 'Kept a nanosecond of wire on her desk' });
+    expect(row.trajectory.map((s: Row) => JSON.parse(s.result))).toEqual(task.trajectory.map((s) => s.result));
+    expect(JSON.parse(row.answer)).toEqual({ entityType: 'person', observation: 'Kept a nanosecond of wire on her desk' });
   });
 
   it('writes OpenAI rows with string arguments that parse to the recorded objects and a tool message per call', async () => {
@@ -154,7 +157,7 @@ describe('exportDataset', () => {
       ]);
       expect(anthropic![i]!.system).toBe(system!.content);
       expect(user!.content).toContain(row.instruction);
-      expect(user!.content).toContain(JSON.stringify(row.answer_schema));
+      expect(user!.content).toContain(row.answer_schema);
       expect(rl![i]!.extra_info.task_id).toBe(row.id);
     });
   });
@@ -165,7 +168,7 @@ describe('exportDataset', () => {
     for (const [name, digest] of Object.entries(manifest.files as Record<string, Row>)) {
       const bytes = await readFile(join(dir, name));
       expect(digest.sha256, name).toBe(createHash('sha256').update(bytes).digest('hex'));
-      expect(digest.lines, name).toBe(name.endsWith('.sqlite') ? null : bytes.toString('utf8').split('\n').length - 1);
+      expect(digest.lines, name).toBe(/\.(sqlite|parquet)$/.test(name) ? null : bytes.toString('utf8').split('\n').length - 1);
       expect(summary.files[name]).toEqual(digest);
     }
     const manifestBytes = await readFile(join(dir, 'manifest.json'));

@@ -22,19 +22,19 @@ describe('format checkers reject the usual exporter mistakes', () => {
     catalog = toolCatalog('memory', memoryServerTools());
     const outcome = prepareTask(memoryTask({ newObservation: 'Translated Menabrea' }), catalog, argumentValidator(catalog.rawSchemas));
     if (!outcome.ok) throw new Error(outcome.reason);
-    prepared = { ...outcome.task, index: 0 };
-    ref = referenceOf(tasksRow(prepared, catalog, 'offline'));
+    prepared = { ...outcome.task, index: 0, split: 'train', startState: '' };
+    ref = referenceOf(tasksRow(prepared, 'offline'));
   });
 
   it('accepts the rows the exporter writes', () => {
-    expect(tasksRowErrors(tasksRow(prepared, catalog, 'offline'))).toEqual([]);
-    expect(openAiRowErrors(sftOpenAiRow(prepared, catalog.offered), ref)).toEqual([]);
-    expect(anthropicRowErrors(sftAnthropicRow(prepared, catalog.offered), ref)).toEqual([]);
-    expect(verlRowErrors(rlRow(prepared, catalog.offered), ref, 0)).toEqual([]);
+    expect(tasksRowErrors(tasksRow(prepared, 'offline'))).toEqual([]);
+    expect(openAiRowErrors(sftOpenAiRow(prepared), ref)).toEqual([]);
+    expect(anthropicRowErrors(sftAnthropicRow(prepared), ref)).toEqual([]);
+    expect(verlRowErrors(rlRow(prepared), ref, 0)).toEqual([]);
   });
 
   it('OpenAI: double-encoded arguments, object arguments, orphan or early tool messages, long ids', () => {
-    const good = sftOpenAiRow(prepared, catalog.offered);
+    const good = sftOpenAiRow(prepared);
     const doubled = copy(good);
     doubled.messages[2].tool_calls[0].function.arguments = JSON.stringify(doubled.messages[2].tool_calls[0].function.arguments);
     expect(openAiRowErrors(doubled, ref).join()).toMatch(/double-encoded/);
@@ -61,7 +61,7 @@ describe('format checkers reject the usual exporter mistakes', () => {
   });
 
   it('Anthropic: string input, results after text, broken alternation, missing results', () => {
-    const good = sftAnthropicRow(prepared, catalog.offered);
+    const good = sftAnthropicRow(prepared);
     const stringInput = copy(good);
     stringInput.messages[1].content[0].input = JSON.stringify(ref.calls[0]!.arguments);
     expect(anthropicRowErrors(stringInput, ref)).not.toEqual([]);
@@ -84,7 +84,7 @@ describe('format checkers reject the usual exporter mistakes', () => {
   });
 
   it('verl: ground truth as an object, or a string of another answer; a prompt that is not a chat list', () => {
-    const good = rlRow(prepared, catalog.offered);
+    const good = rlRow(prepared);
     const objectTruth = copy(good);
     objectTruth.reward_model.ground_truth = ref.answer;
     expect(verlRowErrors(objectTruth, ref, 0)).not.toEqual([]);
@@ -100,17 +100,21 @@ describe('format checkers reject the usual exporter mistakes', () => {
   });
 
   it('tasks.jsonl: a ground-truth value that is not at its source path', () => {
-    const good = tasksRow(prepared, catalog, 'offline');
+    const good = tasksRow(prepared, 'offline');
     const wrongPath = copy(good);
     wrongPath.ground_truth[0].source.path = 'entities[1].entityType';
     expect(tasksRowErrors(wrongPath).join()).toMatch(/not at entities\[1\]\.entityType/);
 
     const wrongValue = copy(good);
-    wrongValue.ground_truth[1].value = 'Born in Paris';
+    wrongValue.ground_truth[1].value = JSON.stringify('Born in Paris');
     expect(tasksRowErrors(wrongValue)).not.toEqual([]);
 
-    const unmapped = copy(good);
-    delete unmapped.tools.names.open_nodes;
-    expect(tasksRowErrors(unmapped).join()).toMatch(/open_nodes has no server\/tool/);
+    const unoffered = copy(good);
+    unoffered.tools = unoffered.tools.filter((t: Row) => t.name !== 'open_nodes');
+    expect(tasksRowErrors(unoffered).join()).toMatch(/calls open_nodes, which is not offered/);
+
+    const parsed = copy(good);
+    parsed.answer = JSON.parse(parsed.answer);
+    expect(tasksRowErrors(parsed)).not.toEqual([]);
   });
 });

@@ -15,9 +15,9 @@ type Row = Record<string, any>;
 
 export function referenceOf(tasksRow: Row): Reference {
   return {
-    calls: (tasksRow.trajectory as Row[]).map((s) => ({ id: s.call_id, name: s.tool, arguments: s.arguments, isError: s.is_error })),
-    answer: tasksRow.answer,
-    offered: tasksRow.tools.offered,
+    calls: (tasksRow.trajectory as Row[]).map((s) => ({ id: s.call_id, name: s.tool, arguments: JSON.parse(s.arguments), isError: s.is_error })),
+    answer: JSON.parse(tasksRow.answer),
+    offered: (tasksRow.tools as Row[]).map((t) => t.name),
   };
 }
 
@@ -25,21 +25,51 @@ export function referenceOf(tasksRow: Row): Reference {
 export function tasksRowErrors(row: Row): string[] {
   const errors = shapeErrors('tasks', row);
   if (errors.length > 0) return errors;
+  const parsed = parsedJsonFields(row, errors);
+  if (!parsed) return errors;
   for (const truth of row.ground_truth as Row[]) {
     const step = (row.trajectory as Row[])[truth.source.trajectory_step];
     if (!step) {
       errors.push(`ground truth ${truth.field}: no step ${truth.source.trajectory_step}`);
       continue;
     }
-    const leaf = primitiveLeaves(outputValue(step.result as JsonValue)).find((l) => l.path === truth.source.path);
-    if (!leaf || !isDeepStrictEqual(leaf.value, truth.value)) errors.push(`ground truth ${truth.field} is not at ${truth.source.path} of step ${truth.source.trajectory_step}`);
-    if (!isDeepStrictEqual(row.answer[truth.field], truth.value)) errors.push(`answer.${truth.field} differs from its ground truth`);
+    const value = JSON.parse(truth.value as string) as JsonValue;
+    const leaf = primitiveLeaves(outputValue(JSON.parse(step.result as string) as JsonValue)).find((l) => l.path === truth.source.path);
+    if (!leaf || !isDeepStrictEqual(leaf.value, value)) errors.push(`ground truth ${truth.field} is not at ${truth.source.path} of step ${truth.source.trajectory_step}`);
+    if (!isDeepStrictEqual(parsed.answer[truth.field], value)) errors.push(`answer.${truth.field} differs from its ground truth`);
   }
+  const offered = (row.tools as Row[]).map((t) => t.name as string);
+  if (new Set(offered).size !== offered.length) errors.push('a tool is offered twice');
   for (const step of row.trajectory as Row[]) {
-    if (!row.tools.offered.includes(step.tool)) errors.push(`step calls ${step.tool}, which is not offered`);
+    const tool = (row.tools as Row[]).find((t) => t.name === step.tool);
+    if (!tool) errors.push(`step calls ${step.tool}, which is not offered`);
+    else if (tool.server !== step.server) errors.push(`step calls ${step.tool} on ${step.server}, which is offered by ${tool.server}`);
   }
-  for (const name of row.tools.offered as string[]) if (!row.tools.names[name]) errors.push(`offered ${name} has no server/tool name`);
   return errors;
+}
+
+/** The row's JSON-text fields parsed, each the shape it stands for; undefined (with errors) when one is not. */
+function parsedJsonFields(row: Row, errors: string[]): { answer: JsonObject } | undefined {
+  const parse = (text: string, what: string, shape: 'object' | 'primitive' | 'any'): JsonValue | undefined => {
+    try {
+      const value = JSON.parse(text) as JsonValue;
+      const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+      if (shape === 'object' && !isObject) errors.push(`${what} is not a JSON object`);
+      if (shape === 'primitive' && typeof value === 'object' && value !== null) errors.push(`${what} is not a JSON primitive`);
+      return value;
+    } catch {
+      errors.push(`${what} is not JSON text`);
+      return undefined;
+    }
+  };
+  const answer = parse(row.answer, 'answer', 'object');
+  parse(row.answer_schema, 'answer_schema', 'object');
+  for (const truth of row.ground_truth as Row[]) parse(truth.value, `ground_truth ${truth.field}`, 'primitive');
+  (row.trajectory as Row[]).forEach((step, i) => {
+    parse(step.arguments, `trajectory[${i}].arguments`, 'object');
+    parse(step.result, `trajectory[${i}].result`, 'any');
+  });
+  return errors.length === 0 ? { answer: answer as JsonObject } : undefined;
 }
 
 /** sft.openai.jsonl: system, user, then per call an assistant tool_calls turn and its tool message, then the answer. */
@@ -144,6 +174,14 @@ export function verlRowErrors(row: Row, ref: Reference, index: number): string[]
   if (row.extra_info.index !== index) errors.push(`extra_info.index is ${row.extra_info.index}, expected ${index}`);
   const names = (row.extra_info.tools as Row[]).map((t) => t.function.name);
   if (!isDeepStrictEqual(names, ref.offered)) errors.push('extra_info.tools differ from the offered tools');
+  for (const tool of row.extra_info.tools as Row[]) {
+    try {
+      const parameters = JSON.parse(tool.function.parameters as string) as Row;
+      if (parameters.type !== 'object') errors.push(`${tool.function.name}: parameters are not an object schema`);
+    } catch {
+      errors.push(`${tool.function.name}: parameters are not JSON text`);
+    }
+  }
   return errors;
 }
 

@@ -140,11 +140,25 @@ const anthropicRow = {
   },
 };
 
+/** A value written as JSON text, so that its shape cannot vary between rows (checked parsed in format-checks.ts). */
+const jsonText = { type: 'string', minLength: 1 };
+/** An OpenAI tool whose parameters are JSON text: the RL rows' one-schema form. */
+const rlTool = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'function'],
+  properties: {
+    type: { const: 'function' },
+    function: { type: 'object', additionalProperties: false, required: ['name', 'description', 'parameters'], properties: { name: toolName, description: { type: 'string' }, parameters: jsonText } },
+  },
+};
 const verlRow = {
   type: 'object',
-  required: ['data_source', 'prompt', 'ability', 'reward_model', 'extra_info'],
+  additionalProperties: false,
+  required: ['data_source', 'agent_name', 'prompt', 'ability', 'reward_model', 'extra_info'],
   properties: {
     data_source: { type: 'string', pattern: '^firefly/.+' },
+    agent_name: { const: 'tool_agent' },
     prompt: {
       type: 'array',
       minItems: 2,
@@ -154,11 +168,14 @@ const verlRow = {
     reward_model: { type: 'object', additionalProperties: false, required: ['style', 'ground_truth'], properties: { style: { const: 'rule' }, ground_truth: { type: 'string' } } },
     extra_info: {
       type: 'object',
-      required: ['task_id', 'answer_schema', 'tools', 'reward', 'index'],
+      additionalProperties: false,
+      required: ['task_id', 'split', 'index', 'servers', 'answer_schema', 'tools', 'reward'],
       properties: {
         task_id: { type: 'string' },
-        answer_schema: answerSchema,
-        tools: { type: 'array', minItems: 1, items: openAiTool },
+        split: { enum: ['train', 'test'] },
+        servers: { type: 'array', minItems: 1, items: { type: 'string' } },
+        answer_schema: jsonText,
+        tools: { type: 'array', minItems: 1, items: rlTool },
         reward: { type: 'object', required: ['type', 'normalisation'], properties: { type: { const: 'exact-fields' }, normalisation: { type: 'string' } } },
         index: { type: 'integer', minimum: 0 },
       },
@@ -166,25 +183,21 @@ const verlRow = {
   },
 };
 
-const primitive = { type: ['string', 'number', 'boolean', 'null'] };
 const tasksRow = {
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'instruction', 'tools', 'answer_schema', 'answer', 'ground_truth', 'answer_template', 'difficulty', 'trajectory', 'provenance'],
+  required: ['id', 'split', 'instruction', 'tools', 'answer_schema', 'answer', 'ground_truth', 'answer_template', 'difficulty', 'trajectory', 'simulator', 'provenance'],
   properties: {
     id: { type: 'string', minLength: 1 },
+    split: { enum: ['train', 'test'] },
     instruction: { type: 'string', minLength: 1 },
     tools: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['offered', 'names'],
-      properties: {
-        offered: { type: 'array', minItems: 1, uniqueItems: true, items: toolName },
-        names: { type: 'object', propertyNames: toolName, additionalProperties: { type: 'string', pattern: '^[^/]+/.+$' } },
-      },
+      type: 'array',
+      minItems: 1,
+      items: { type: 'object', additionalProperties: false, required: ['name', 'server', 'tool'], properties: { name: toolName, server: { type: 'string', minLength: 1 }, tool: { type: 'string', minLength: 1 } } },
     },
-    answer_schema: answerSchema,
-    answer: { type: 'object', additionalProperties: primitive },
+    answer_schema: jsonText,
+    answer: jsonText,
     ground_truth: {
       type: 'array',
       minItems: 1,
@@ -194,7 +207,7 @@ const tasksRow = {
         required: ['field', 'value', 'source'],
         properties: {
           field: { type: 'string' },
-          value: primitive,
+          value: jsonText,
           source: { type: 'object', additionalProperties: false, required: ['trajectory_step', 'path'], properties: { trajectory_step: { type: 'integer', minimum: 0 }, path: { type: 'string' } } },
         },
       },
@@ -207,12 +220,13 @@ const tasksRow = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['call_id', 'tool', 'arguments', 'result', 'is_error', 'links', 'recorded'],
+        required: ['call_id', 'tool', 'server', 'arguments', 'result', 'is_error', 'links', 'recorded'],
         properties: {
           call_id: callId,
           tool: toolName,
-          arguments: { type: 'object' },
-          result: {},
+          server: { type: 'string', minLength: 1 },
+          arguments: jsonText,
+          result: jsonText,
           is_error: { type: 'boolean' },
           links: {
             type: 'array',
@@ -225,9 +239,10 @@ const tasksRow = {
     provenance: {
       type: 'object',
       additionalProperties: false,
-      required: ['run_id', 'server', 'sub_dag', 'synthesizer', 'planner'],
-      properties: { run_id: { type: 'string' }, server: { type: 'string' }, sub_dag: { type: 'integer' }, synthesizer: { type: 'string' }, planner: { type: 'string' } },
+      required: ['run_id', 'servers', 'sub_dag', 'synthesizer', 'planner'],
+      properties: { run_id: { type: 'string' }, servers: { type: 'array', minItems: 1, items: { type: 'string' } }, sub_dag: { type: 'integer' }, synthesizer: { type: 'string' }, planner: { type: 'string' } },
     },
+    simulator: { type: 'object', additionalProperties: false, required: ['start_state'], properties: { start_state: { type: 'string' } } },
   },
 };
 

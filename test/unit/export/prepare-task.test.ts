@@ -36,14 +36,14 @@ describe('prepareTask', () => {
     task.trajectory[1]!.tool = 'open.nodes';
     const { catalog, outcome } = prepare(task, tools);
     if (!outcome.ok) throw new Error(outcome.reason);
-    const prepared = { ...outcome.task, index: 0 };
+    const prepared = { ...outcome.task, index: 0, split: 'train' as const, startState: '' };
     const offeredName = catalog.byTool.get('open.nodes')!.name;
     expect(offeredName).toMatch(/^open_nodes_[0-9a-f]{8}$/);
     expect(offeredName).not.toBe(catalog.byTool.get('open nodes')!.name);
-    const row = tasksRow(prepared, catalog, 'offline') as Record<string, any>;
+    const row = tasksRow(prepared, 'offline') as Record<string, any>;
     expect(row.trajectory[1].tool).toBe(offeredName);
-    expect(row.tools.names[offeredName]).toBe('memory/open.nodes');
-    const openai = sftOpenAiRow(prepared, catalog.offered) as Record<string, any>;
+    expect(row.tools.find((t: { name: string }) => t.name === offeredName)).toEqual({ name: offeredName, server: 'memory', tool: 'open.nodes' });
+    const openai = sftOpenAiRow(prepared) as Record<string, any>;
     expect(openai.messages[4].tool_calls[0].function.name).toBe(offeredName);
   });
 
