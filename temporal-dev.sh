@@ -31,13 +31,18 @@ UI_URL="http://localhost:$UI_PORT"
 # Dev namespaces start at 24 h: failed runs would vanish before anyone could reset them.
 RETENTION="30d"
 # name=type; the start-dev --search-attribute flag is ignored once the SQLite file exists.
-# SQLite visibility allows at most 3 custom Int attributes per namespace: these use all 3.
+# SQLite visibility allows at most 3 custom attributes of each numeric type per namespace: the
+# Int ones are a server run's, the Double ones a fleet's.
 SEARCH_ATTRIBUTES=(
   FireflyStage=Keyword
   FireflyServer=Keyword
   FireflySubDagsTotal=Int
   FireflySubDagsDone=Int
   FireflyCalls=Int
+  FireflyFleet=Keyword
+  FireflyServersDone=Double
+  FireflyServersFailed=Double
+  FireflyTasks=Double
 )
 START_TIMEOUT_S=60
 STOP_TIMEOUT_S=20

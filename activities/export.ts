@@ -58,6 +58,7 @@ function exportedReliability({ stable: { wallMs: _wallMs, ...stable }, ...rest }
   return { ...rest, stable };
 }
 
-function pipelineVersion(projectRoot: string): string {
+/** The package.json version of the pipeline, as every dataset's manifest and card name it. */
+export function pipelineVersion(projectRoot: string): string {
   return (JSON.parse(readFileSync(resolve(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }

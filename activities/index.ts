@@ -10,6 +10,7 @@ import { synthesizeTasksActivity } from './synthesize.js';
 import { verifyTasksActivity } from './verify.js';
 import { exportDatasetActivity } from './export.js';
 import { auditTaskBatchActivity, planAuditActivity, summarizeAuditActivity } from './audit.js';
+import { exportFleetDatasetActivity, planCrossServerActivity, prepareFleetActivity } from './fleet.js';
 import { countVerifiedTasksActivity, replayTaskBatchActivity, resolveReplayLlmActivity } from './replay.js';
 
 export type { ActivityDeps } from './deps.js';
@@ -33,6 +34,9 @@ export function createActivities(deps: ActivityDeps) {
     planAudit: planAuditActivity(deps),
     auditTaskBatch: auditTaskBatchActivity(deps),
     summarizeAudit: summarizeAuditActivity(deps),
+    prepareFleet: prepareFleetActivity(deps),
+    planCrossServer: planCrossServerActivity(deps),
+    exportFleetDataset: exportFleetDatasetActivity(deps),
   };
 }
 

@@ -14,7 +14,7 @@ import { synthesizerOf } from './run-stages.js';
 export function synthesizeTasksActivity(deps: ActivityDeps) {
   return async function synthesizeTasks(input: { runId: string; subDagIndex: number }): Promise<{ candidates: number; usage?: RunUsage | null }> {
     return withFailureMapping(() => whileHeartbeating(async () => {
-      const { run } = await loadRun(deps, input.runId);
+      const { run, spec } = await loadRun(deps, input.runId);
       const tools = new Map((await deps.store.listTools(input.runId)).map((t) => [t.name, t]));
       const tasks = await synthesizerOf(deps, run).synthesize({
         runId: input.runId,
@@ -24,8 +24,10 @@ export function synthesizeTasksActivity(deps: ActivityDeps) {
         tools,
         volatile: new Map((await deps.store.listProfiles(input.runId)).map((p) => [p.name, p.volatile ?? []])),
       });
-      await deps.store.saveTasks(input.runId, input.subDagIndex, tasks);
-      return { candidates: tasks.length, usage: await reportedUsage(deps, run) };
+      // A composite explores what crosses its members: a task of one member's calls is that server's own run's to write.
+      const kept = spec.transport === 'composite' ? tasks.filter((task) => new Set(task.trajectory.map((s) => tools.get(s.tool)?.server)).size >= 2) : tasks;
+      await deps.store.saveTasks(input.runId, input.subDagIndex, kept);
+      return { candidates: kept.length, usage: await reportedUsage(deps, run) };
     }));
   };
 }

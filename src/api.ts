@@ -148,6 +148,12 @@ export const searchAttributes = {
   subDagsTotal: defineSearchAttributeKey('FireflySubDagsTotal', SearchAttributeType.INT),
   subDagsDone: defineSearchAttributeKey('FireflySubDagsDone', SearchAttributeType.INT),
   calls: defineSearchAttributeKey('FireflyCalls', SearchAttributeType.INT),
+  /** A fleet's workflow ID, on the fleet and on each of its server runs. */
+  fleet: defineSearchAttributeKey('FireflyFleet', SearchAttributeType.KEYWORD),
+  serversDone: defineSearchAttributeKey('FireflyServersDone', SearchAttributeType.DOUBLE),
+  serversFailed: defineSearchAttributeKey('FireflyServersFailed', SearchAttributeType.DOUBLE),
+  /** A fleet's verified tasks so far. */
+  tasks: defineSearchAttributeKey('FireflyTasks', SearchAttributeType.DOUBLE),
 };
 
 /** Failure types a workflow matches on; named once. */
@@ -222,4 +228,71 @@ export interface PolicyScore {
    * holds every billed call, those of retried attempts included.
    */
   llm?: { provider: 'anthropic' | 'openai-compatible'; model: string; usage: RunUsage };
+}
+
+/**
+ * A fleet, as its workflow receives it: the fleet file's contents (see src/fleet/fleet-file.ts),
+ * e.g. examples/fleet.json.
+ */
+export type GenerateFleetDatasetInput = unknown;
+
+/** A fleet file, read and checked by an activity: each server's run input, and the fleet's options. */
+export interface FleetPlan {
+  servers: Array<{ name: string; input: GenerateServerDatasetInput }>;
+  seed: number;
+  /** The share of the fleet's sub-DAGs to spend across servers (0 for none). */
+  crossServerShare: number;
+  split: { testShare: number; seed: number; holdOutServers: string[] };
+  maxConcurrentServers: number;
+}
+
+export type FleetServerStatus = 'pending' | 'running' | 'done' | 'failed';
+
+/** One server's row in a fleet's progress: its run, and what it made or why it failed. */
+export interface FleetServerRow {
+  name: string;
+  runId: string;
+  status: FleetServerStatus;
+  tasks: number;
+  costUsd: number;
+  /** Why it failed: the server is quarantined and the fleet goes on without it. */
+  error?: string;
+}
+
+export type FleetStage = 'validating' | 'generating' | 'cross-server' | 'exporting' | 'done';
+
+export interface FleetProgress {
+  fleetId: string;
+  stage: FleetStage;
+  servers: FleetServerRow[];
+  /** The run exploring across servers, once started. */
+  crossServer: FleetServerRow | null;
+}
+
+export interface FleetSummary {
+  fleetId: string;
+  servers: FleetServerRow[];
+  crossServer: FleetServerRow[];
+  dataset: FleetDataset;
+}
+
+/** The fleet's one dataset: where it is and the method's figures for it. */
+export interface FleetDataset {
+  dir: string;
+  tasks: number;
+  train: number;
+  test: number;
+  /** Tasks whose reference trajectory calls tools of two or more servers. */
+  crossServerTasks: number;
+  servers: number;
+  tools: number;
+  meanCallsPerTask: number;
+}
+
+/** The fleet's `progress` query: the per-server table. */
+export const fleetProgressQuery = defineQuery<FleetProgress>('progress');
+
+/** A fleet's server runs are its children, named after it, so a fleet started again finds them. */
+export function fleetServerWorkflowId(fleetId: string, server: string): string {
+  return `${fleetId}/${server}`;
 }

@@ -3,6 +3,7 @@ import { SANDBOX_PLACEHOLDER } from '../explore/sandbox-paths.js';
 import { DATASET_CONFIGS, DATASET_FILES } from './dataset-files.js';
 import { REWARD_SPEC } from './rl-row.js';
 import type { DatasetCounts, ExportInput, SkippedTask } from './types.js';
+import { methodFiguresSection, type MethodFigures } from './method-figures.js';
 import { toYaml } from './yaml.js';
 
 /** What the card needs to know; no clock, so the card is as reproducible as the data. */
@@ -14,6 +15,7 @@ export interface CardInput {
   skipped: SkippedTask[];
   hasSimulatorDoc: boolean;
   reliability?: ExportInput['reliability'];
+  figures: MethodFigures;
 }
 
 /** README.md: a Hugging Face dataset card (YAML header with one config per JSONL file) and the column schemas. */
@@ -65,7 +67,7 @@ function reliabilitySection(reliability: CardInput['reliability']): string {
   return `\n## What does not hold\n\n${volatileText}${brokenText}\n\nThe \`stable\` check executed ${stable.trajectories} distinct reference trajectories again on fresh live instances of the server (${stable.rounds} executions, ${stable.calls} live calls).\n`;
 }
 
-function body({ run, models, pipelineVersion, counts, skipped, hasSimulatorDoc, reliability }: CardInput): string {
+function body({ run, models, pipelineVersion, counts, skipped, hasSimulatorDoc, reliability, figures }: CardInput): string {
   const F = DATASET_FILES;
   const rejected = Object.entries(counts.rejectedByCheck);
   return `# FireFly tool-calling tasks: \`${run.server}\`
@@ -178,7 +180,7 @@ same (\`stable\`)${run.judge ? `; then the LLM judge \`${run.judge}\` (\`llm-jud
 and only if every reference call's arguments validate against its tool's input schema.
 
 ${rejected.length === 0 ? 'No candidate failed a check.' : `Failed checks (a candidate can fail several):\n\n| check | failed |\n|---|---|\n${rejected.map(([check, n]) => `| \`${check}\` | ${n} |`).join('\n')}`}
-${skipped.length === 0 ? '' : `\n${skipped.length} verified task(s) were not exported; manifest.json lists each with the reason.\n`}${reliabilitySection(reliability)}
+${skipped.length === 0 ? '' : `\n${skipped.length} verified task(s) were not exported; manifest.json lists each with the reason.\n`}${reliabilitySection(reliability)}${methodFiguresSection(figures)}
 ## Reward
 
 \`${REWARD_SPEC.type}\`: an answer earns the reward when every field of \`reward_model.ground_truth\`

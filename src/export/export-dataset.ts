@@ -6,6 +6,7 @@ import { datasetCard } from './dataset-card.js';
 import { DATASET_FILES } from './dataset-files.js';
 import { fileDigest, jsonLines } from './file-digest.js';
 import { manifest } from './manifest.js';
+import { methodFigures } from './method-figures.js';
 import { prepareTask, type PreparedTask } from './prepared-task.js';
 import { rlRow } from './rl-row.js';
 import { sftAnthropicRow } from './sft-anthropic-row.js';
@@ -59,9 +60,10 @@ async function writeDatasetInto(dir: string, input: ExportInput): Promise<Export
   if (input.simulatorCacheFormatDoc) await copyFile(input.simulatorCacheFormatDoc, path(F.simulatorDoc));
 
   const counts = datasetCounts(prepared.map((p) => p.task), skipped.length, input.verdicts, input.candidates);
+  const figures = methodFigures(prepared);
   await writeFile(
     path(F.card),
-    datasetCard({ run: input.run, ...(input.models ? { models: input.models } : {}), ...(input.reliability ? { reliability: input.reliability } : {}), pipelineVersion: input.pipelineVersion, counts, skipped, hasSimulatorDoc: Boolean(input.simulatorCacheFormatDoc) }),
+    datasetCard({ run: input.run, ...(input.models ? { models: input.models } : {}), ...(input.reliability ? { reliability: input.reliability } : {}), pipelineVersion: input.pipelineVersion, counts, figures, skipped, hasSimulatorDoc: Boolean(input.simulatorCacheFormatDoc) }),
   );
 
   const files: Record<string, FileDigest> = {};
@@ -70,5 +72,5 @@ async function writeDatasetInto(dir: string, input: ExportInput): Promise<Export
   }
   await writeFile(path(F.manifest), `${JSON.stringify(manifest(input, counts, files, skipped), null, 2)}\n`);
   files[F.manifest] = await fileDigest(path(F.manifest));
-  return { dir, files, counts, skipped };
+  return { dir, files, counts, figures, skipped };
 }

@@ -1,6 +1,7 @@
 import type { DiscoveredTool, Difficulty, Task, Verdict } from '../domain.js';
 import type { SetupCall } from '../mcp/spec.js';
 import type { Split } from './prepared-task.js';
+import type { MethodFigures } from './method-figures.js';
 import type { LedgerSnapshot } from '../llm/usage-ledger.js';
 import type { RunReliability } from '../verify/reliability.js';
 
@@ -76,5 +77,7 @@ export interface ExportSummary {
   /** Every file written, by name relative to `dir`, including manifest.json. */
   files: Record<string, FileDigest>;
   counts: DatasetCounts;
+  /** The method's statistics (calls per task, answer fields, cross-server share…), as the card prints them. */
+  figures: MethodFigures;
   skipped: SkippedTask[];
 }

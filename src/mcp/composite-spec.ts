@@ -33,21 +33,32 @@ export function memberOf(spec: CompositeServerSpec, tool: string): { member: Mem
   return undefined;
 }
 
-/** Whether two composite tools belong to different members. */
+/** Whether two composite tools belong to different members, one of them in the spec's focus if it has one. */
 export function crossesMembers(spec: CompositeServerSpec, from: string, to: string): boolean {
   const a = memberOf(spec, from)?.member.name;
   const b = memberOf(spec, to)?.member.name;
-  return a !== undefined && b !== undefined && a !== b;
+  if (a === undefined || b === undefined || a === b) return false;
+  return !spec.focus || spec.focus.includes(a) || spec.focus.includes(b);
 }
 
 /** The composite's spec as a run input (`server`), from its members' specs as given. */
-export function compositeSpecInput(name: string, members: unknown[]): JsonObject {
-  return { name, transport: 'composite', servers: members as JsonValue[] };
+export function compositeSpecInput(name: string, members: unknown[], focus?: string[]): JsonObject {
+  return { name, transport: 'composite', servers: members as JsonValue[], ...(focus ? { focus } : {}) };
+}
+
+function parseFocus(value: unknown, servers: MemberServerSpec[]): string[] {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string')) {
+    throw new SpecError('server.focus', `server.focus must list member names, not ${describeValue(value)}: or remove it to explore between all members`);
+  }
+  value.forEach((name, i) => {
+    if (!servers.some((m) => m.name === name)) throw new SpecError(`server.focus[${i}]`, `server.focus[${i}] is "${name}", which is not a member: the members are ${servers.map((m) => m.name).join(', ')}`);
+  });
+  return value;
 }
 
 /** Parses `server` with transport "composite": each member is a full server spec of its own. */
 export function parseCompositeSpec(raw: Record<string, unknown>): CompositeServerSpec {
-  rejectUnknownKeys(raw, ['name', 'description', 'transport', 'servers'], 'server');
+  rejectUnknownKeys(raw, ['name', 'description', 'transport', 'servers', 'focus'], 'server');
   const name = parseServerName(raw.name);
   if (!Array.isArray(raw.servers) || raw.servers.length < 2) {
     throw new SpecError('server.servers', `server.servers must list two or more server specs, not ${describeValue(raw.servers)}: a composite runs several servers side by side`);
@@ -61,11 +72,13 @@ export function parseCompositeSpec(raw: Record<string, unknown>): CompositeServe
       throw new SpecError(`server.servers[${i}].name`, `server.servers[${i}].name "${member.name}" is taken by another member: give each member its own name`);
     }
   });
+  const focus = raw.focus === undefined ? undefined : parseFocus(raw.focus, servers);
   return {
     name,
     ...(typeof raw.description === 'string' ? { description: raw.description } : {}),
     transport: 'composite',
     servers,
+    ...(focus ? { focus } : {}),
     setup: servers.flatMap((m) => m.setup.map((call): SetupCall => ({ tool: memberToolName(m.name, call.tool), arguments: inMemberSandbox(call.arguments, m.name) as JsonObject }))),
     argumentHints: mergedHints(servers),
     // Members start side by side and each call goes to one of them.

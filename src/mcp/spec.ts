@@ -62,6 +62,8 @@ export interface HttpServerSpec extends CommonSpec {
 export interface CompositeServerSpec extends CommonSpec {
   transport: 'composite';
   servers: MemberServerSpec[];
+  /** Members every explored edge must touch (all when absent): a fleet's servers added since its last composite. */
+  focus?: string[];
 }
 
 /** A server that runs on its own. */

@@ -47,13 +47,13 @@ export class SqliteStore implements Store {
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as RunRow | undefined;
-    return row && {
-      runId: row.run_id,
-      serverName: row.server_name,
-      spec: parse(row.spec_json),
-      options: parse(row.options_json),
-      planner: row.planner,
-    };
+    return row && runRecord(row);
+  }
+
+  async listRuns(prefix: string): Promise<RunRecord[]> {
+    // substr rather than LIKE: a prefix may hold % or _.
+    const rows = this.db.prepare('SELECT * FROM runs WHERE substr(run_id, 1, ?) = ? ORDER BY run_id').all(prefix.length, prefix) as RunRow[];
+    return rows.map(runRecord);
   }
 
   async saveTools(runId: string, tools: DiscoveredTool[]): Promise<void> {
@@ -350,3 +350,7 @@ function liveRepeat(row: LiveRepeatRow): LiveRepeat {
 }
 
 type AuditRow = { audit_id: string; task_id: string; holds: number; reason: string };
+
+function runRecord(row: RunRow): RunRecord {
+  return { runId: row.run_id, serverName: row.server_name, spec: parse(row.spec_json), options: parse(row.options_json), planner: row.planner };
+}

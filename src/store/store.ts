@@ -76,6 +76,8 @@ export interface Store {
   readonly location: string;
   saveRun(run: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
+  /** The runs whose ID starts with `prefix` (a fleet's: `<fleet>/`), by ID. */
+  listRuns(prefix: string): Promise<RunRecord[]>;
 
   saveTools(runId: string, tools: DiscoveredTool[]): Promise<void>;
   listTools(runId: string): Promise<DiscoveredTool[]>;
