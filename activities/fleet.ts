@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { fleetServerWorkflowId, type FleetDataset, type FleetPlan, type GenerateServerDatasetInput } from '../src/api.js';
 import type { JsonObject } from '../src/domain.js';
 import { exportDataset } from '../src/export/export-dataset.js';
+import { replayReferences } from '../src/export/reference-replay.js';
 import { readFleetPlan } from '../src/fleet/fleet-file.js';
 import { asFleetRun, fleetTools, type FleetRunRecord } from '../src/fleet/fleet-run.js';
 import { normalisedInstruction, splitTasks } from '../src/fleet/split.js';
@@ -132,7 +133,11 @@ export function exportFleetDatasetActivity(deps: ActivityDeps) {
         pipelineVersion: pipelineVersion(deps.projectRoot),
       });
       const { figures } = summary;
+      // Read back as a trainer would: every reference, replayed in the fleet's one simulator, must earn reward 1.
+      const replay = await replayReferences(summary.dir);
+      for (const failure of replay.failed) log.warn(`fleet ${input.fleetId}: task ${failure.taskId} does not replay to its label: ${failure.reason}`);
       return {
+        referenceReplay: { tasks: replay.tasks, passed: replay.passed },
         dir: summary.dir,
         tasks: figures.tasks,
         train: figures.train,

@@ -287,6 +287,8 @@ export interface FleetDataset {
   servers: number;
   tools: number;
   meanCallsPerTask: number;
+  /** Every task's reference trajectory replayed in the fleet's simulator from the files alone: how many earned reward 1. */
+  referenceReplay: { tasks: number; passed: number };
 }
 
 /** The fleet's `progress` query: the per-server table. */

@@ -4,7 +4,7 @@ import type { JsonValue, Task } from '../domain.js';
  * The binary reward: 1 when every answer field matches its ground truth after normalisation —
  * numbers by value (`"36"` = 36 = 36.0), text by case and whitespace, lists in any order — else 0.
  */
-export function reward(task: Task, answer: Record<string, JsonValue | undefined>): 0 | 1 {
+export function reward(task: Pick<Task, 'groundTruth'>, answer: Record<string, JsonValue | undefined>): 0 | 1 {
   return task.groundTruth.every((g) => same(answer[g.field], g.value)) ? 1 : 0;
 }
 

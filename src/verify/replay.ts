@@ -19,7 +19,7 @@ export interface TrajectoryReplay {
  * Replays a task's reference trajectory in a fresh simulator episode. Linked arguments take their
  * values from the replayed outputs, not from the recording, so the replay proves the chain holds.
  */
-export async function replayTrajectory(task: Task, environment: ReplayEnvironment): Promise<TrajectoryReplay> {
+export async function replayTrajectory(task: Pick<Task, 'trajectory' | 'groundTruth'>, environment: ReplayEnvironment): Promise<TrajectoryReplay> {
   const episode = environment.startEpisode();
   const outputs: JsonValue[] = [];
   const answers: SimulatedAnswer[] = [];
