@@ -1,0 +1,39 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { PROJECT_ROOT } from '../../src/config.js';
+
+/** Debian's chromium, which .ci/run installs; CHROMIUM_PATH points elsewhere. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Screenshots land here, for a person (or CI's artifacts) to look at. */
+export const SCREENSHOT_DIR = resolve(PROJECT_ROOT, 'data/screenshots');
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH`);
+  // --no-sandbox: tests run as root, where Chromium's sandbox refuses to start.
+  return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+}
+
+/** A page that refuses every request not for a local file, and remembers what it refused. */
+export async function offlinePage(browser: Browser): Promise<{ page: Page; refused: string[] }> {
+  const page = await browser.newPage();
+  const refused: string[] = [];
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    const url = request.url();
+    if (url.startsWith('file:') || url.startsWith('data:') || url.startsWith('blob:')) void request.continue();
+    else {
+      refused.push(url);
+      void request.abort('internetdisconnected');
+    }
+  });
+  return { page, refused };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const path = resolve(SCREENSHOT_DIR, name);
+  mkdirSync(dirname(path), { recursive: true });
+  await page.screenshot({ path: path as `${string}.png`, fullPage: true });
+  return path;
+}
