@@ -10,6 +10,8 @@ import { prepareTask, type PreparedTask } from './prepared-task.js';
 import { rlRow } from './rl-row.js';
 import { sftAnthropicRow } from './sft-anthropic-row.js';
 import { sftOpenAiRow } from './sft-openai-row.js';
+import { datasetReport } from '../report/dataset-report.js';
+import { writeReport } from '../report/write-report.js';
 import { replaceDirectory } from './swap-dir.js';
 import { tasksRow } from './tasks-row.js';
 import { toolCatalog } from './tool-catalog.js';
@@ -52,11 +54,13 @@ async function writeDatasetInto(dir: string, input: ExportInput): Promise<Export
   const counts = datasetCounts(prepared.map((p) => p.task), skipped.length, input.verdicts, input.candidates);
   await writeFile(
     path(F.card),
-    datasetCard({ run: input.run, ...(input.models ? { models: input.models } : {}), ...(input.reliability ? { reliability: input.reliability } : {}), pipelineVersion: input.pipelineVersion, counts, skipped, hasSimulatorDoc: Boolean(input.simulatorCacheFormatDoc) }),
+    datasetCard({ run: input.run, ...(input.models ? { models: input.models } : {}), ...(input.reliability ? { reliability: input.reliability } : {}), pipelineVersion: input.pipelineVersion, counts, skipped, hasSimulatorDoc: Boolean(input.simulatorCacheFormatDoc), hasReport: Boolean(input.report) }),
   );
 
+  if (input.report) await writeReport(dir, datasetReport(input, input.report, prepared.map((p) => p.task)));
+
   const files: Record<string, FileDigest> = {};
-  for (const name of [F.card, ...(input.simulatorCacheFormatDoc ? [F.simulatorDoc] : []), F.rl, F.sftAnthropic, F.sftOpenai, F.simulator, F.tasks]) {
+  for (const name of [F.card, ...(input.report ? [F.report] : []), ...(input.simulatorCacheFormatDoc ? [F.simulatorDoc] : []), F.rl, F.sftAnthropic, F.sftOpenai, F.simulator, F.tasks]) {
     files[name] = await fileDigest(path(name), name === F.simulator);
   }
   await writeFile(path(F.manifest), `${JSON.stringify(manifest(input, counts, files, skipped), null, 2)}\n`);

@@ -31,9 +31,11 @@ export async function offlinePage(browser: Browser): Promise<{ page: Page; refus
   return { page, refused };
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
-  const path = resolve(SCREENSHOT_DIR, name);
+/** Saves the whole page, or only the element `selector` picks, as SCREENSHOT_DIR/name. */
+export async function screenshot(page: Page, name: string, selector?: string): Promise<string> {
+  const path = resolve(SCREENSHOT_DIR, name) as `${string}.png`;
   mkdirSync(dirname(path), { recursive: true });
-  await page.screenshot({ path: path as `${string}.png`, fullPage: true });
+  if (selector) await (await page.$(selector))!.screenshot({ path });
+  else await page.screenshot({ path, fullPage: true });
   return path;
 }
