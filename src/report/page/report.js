@@ -103,6 +103,9 @@
     $('graph-coverage').textContent =
       `${row.server}: ${explored} of ${row.tools.length} tools called in episodes; ${exploredEdges} of ${row.edges.length} edges carried data, ` +
       `${sampledEdges} were in sampled sub-DAGs` + (broken.length ? `; broken: ${broken.join(', ')}` : '; no broken tool');
+    const unusable = row.tools.filter((t) => !t.usable);
+    $('graph-unusable').replaceChildren(...unusable.map((t) => el('li', {}, el('b', {}, t.name), t.skipReason ? `: ${t.skipReason}` : '')));
+    $('graph-unusable-box').hidden = unusable.length === 0;
     $('graph').dataset.nodes = String(row.tools.length);
     $('graph').dataset.edges = String(row.edges.length);
   }
@@ -179,18 +182,21 @@
   let trajectory;
   const haystack = (t) => [t.instruction, t.id, t.server, ...Object.entries(t.answer).flat(), ...t.trajectory.map((s) => s.tool)].join(' ').toLowerCase();
   const indexed = data.tasks.map((t) => ({ task: t, text: haystack(t) }));
-  // One arrow per pair of steps, labelled with every output path → argument it carried.
+  // One arrow per pair of steps, labelled with every output path and the argument it fed.
   function linkEdges(t) {
     const pairs = new Map();
     t.trajectory.forEach((s, i) => s.links.forEach((l) => {
       const key = `${l.fromStep}>${i}`;
-      pairs.set(key, [...(pairs.get(key) || []), `${l.outputPath || '(output)'} → ${l.argument}`]);
+      pairs.set(key, [...(pairs.get(key) || []), `${l.outputPath || '(output)'} as ${l.argument}`]);
     }));
-    return [...pairs.entries()].map(([key, labels]) => {
+    // Consecutive steps no output joins are still done in order: a faint arrow says so.
+    const order = t.trajectory.slice(1).map((_, i) => i).filter((i) => ![...pairs.keys()].some((k) => k.endsWith(`>${i + 1}`)))
+      .map((i) => ({ data: { id: `o${i}`, source: `s${i}`, target: `s${i + 1}`, label: 'then' }, classes: 'order' }));
+    return [...order, ...[...pairs.entries()].map(([key, labels]) => {
       const [from, to] = key.split('>');
       const shown = labels.length > 3 ? [...labels.slice(0, 3), `+${labels.length - 3} more`] : labels;
       return { data: { id: `l${key}`, source: `s${from}`, target: `s${to}`, label: shown.join('\n') } };
-    });
+    })];
   }
   function showTask(t, item) {
     for (const li of list.querySelectorAll('li.selected')) li.classList.remove('selected');
@@ -215,6 +221,7 @@
       style: [
         { selector: 'node', style: { shape: 'round-rectangle', 'background-color': '#e4edfc', 'border-color': colors.accent, 'border-width': 1, label: 'data(label)', 'text-valign': 'center', 'font-size': 11, width: 'label', height: 26, padding: 8 } },
         { selector: 'edge', style: { 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'line-color': colors.ok, 'target-arrow-color': colors.ok, width: 2, label: 'data(label)', 'font-size': 10, 'text-background-color': '#fff', 'text-background-opacity': 1, 'text-background-padding': 2, color: '#1f6e4d', 'text-wrap': 'wrap' } },
+        { selector: 'edge.order', style: { 'line-color': colors.faint, 'target-arrow-color': colors.faint, 'line-style': 'dashed', color: colors.muted } },
       ],
     });
     $('trajectory').dataset.links = String(t.trajectory.reduce((n, s) => n + s.links.length, 0));
