@@ -47,6 +47,13 @@ export function exportDatasetActivity(deps: ActivityDeps) {
         simulatorCacheFormatDoc: resolve(deps.projectRoot, 'src/simulator/CACHE-FORMAT.md'),
         pipelineVersion: pipelineVersion(deps.projectRoot),
         reliability: exportedReliability(await runReliability(deps.store, input.runId)),
+        report: {
+          edges: await deps.store.listEdges(input.runId),
+          subDags: await deps.store.listSubDags(input.runId),
+          episodes: await deps.store.listEpisodes(input.runId),
+          calls: await deps.store.listCalls(input.runId),
+          candidates,
+        },
       });
       return { dir: summary.dir, counts: summary.counts, skipped: summary.skipped.length };
     }));

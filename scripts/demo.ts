@@ -1,18 +1,19 @@
 /**
  * `npm run demo`: starts the Temporal dev server if needed and a worker, runs generateServerDataset
  * on the memory server (offline unless the worker has ANTHROPIC_API_KEY or the example sets `llm`),
- * prints progress, a summary, what the models cost, the exported dataset's path and counts, and the
- * Web UI link.
+ * prints progress, a summary, what the models cost, the exported dataset's path and counts, its
+ * report.html, and the Web UI link.
  */
 import { WorkflowFailedError } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PROJECT_ROOT, runtimeConfig } from '../src/config.js';
 import { connectClient, readRunInput, startRun, watchRun, webUiLink } from '../src/run-client.js';
 import { runCostLines } from '../src/run-cost-text.js';
 import type { RunSummary } from '../src/api.js';
 import { createFireflyWorker } from '../worker.js';
+import { REPORT_FILE } from '../src/report/write-report.js';
 
 const example = process.argv[2] ?? 'examples/memory.json';
 const config = runtimeConfig();
@@ -42,6 +43,7 @@ try {
       `${summary.dataset.meanCallsPerTask.toFixed(2)} calls per task, ${Math.round(summary.dataset.shareWithThreeOrMoreCalls * 100)}% with 3 or more`,
   );
   console.log(`  replay it: npm run simulate -- --dataset ${summary.dataset.dir}`);
+  console.log(`  report:    ${join(summary.dataset.dir, REPORT_FILE)} (open it, or: npm run report -- ${summary.dataset.dir})`);
   console.log(`\nWeb UI: ${webUiLink(config, workflowId)}`);
 } catch (error) {
   if (!(error instanceof WorkflowFailedError)) throw error;

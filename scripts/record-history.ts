@@ -3,9 +3,11 @@
  * replay test: commit a new one whenever the workflow changes on purpose, and keep the old ones so
  * that runs started on older code still replay.
  *   npm run record-history -- [example] [name] [--scripted-model]
+ * (test/replay/failing-run.json records a run that fails while discovering.)
  * `--scripted-model` records a run driven by a model (a scripted Messages API server on this
  * machine), so that the model-driven paths of the workflow are replayed too.
  */
+import { WorkflowFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
@@ -46,7 +48,11 @@ try {
     maxConcurrentExplorations: 2,
     ...(fake ? { llm: { provider: 'anthropic', baseURL: fake.baseURL, apiKeyEnv: KEY_ENV } } : {}),
   });
-  await handle.result();
+  // A failed run's history is recorded too: the failure path must replay as well.
+  await handle.result().catch((error: unknown) => {
+    if (!(error instanceof WorkflowFailedError)) throw error;
+    console.log(`the run failed (recorded as it is): ${error.cause?.message ?? error.message}`);
+  });
   const dir = resolve(PROJECT_ROOT, 'test/replay/histories');
   mkdirSync(dir, { recursive: true });
   const path = resolve(dir, `${workflowId}.json`);

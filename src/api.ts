@@ -62,7 +62,9 @@ export type Stage =
   | 'verifying'
   | 'exporting'
   | 'summarizing'
-  | 'done';
+  | 'done'
+  /** Terminal: the run failed; `RunProgress.failure` keeps the stage it failed in. */
+  | 'failed';
 
 export interface RunProgress {
   runId: string;
@@ -79,6 +81,8 @@ export interface RunProgress {
   tasks: { candidates: number; verified: number };
   /** How many times this run continued as new to keep its history small. */
   continuations: number;
+  /** Set when the run failed: the stage it was in and the innermost message. */
+  failure?: { stage: Stage; message: string };
   /** The run's models and what they have cost so far (null until a model answered). */
   llm: { models: RunModels; usage: RunUsage | null };
 }
@@ -136,6 +140,8 @@ export interface AuditDatasetInput {
 export interface ExploreSubDagInput {
   runId: string;
   subDagIndex: number;
+  /** Its tools as a person reads them (`read_graph → open_nodes`), for its activities' summaries. */
+  label?: string;
   /** Set when the run has models: its activities then go to the LLM task queue. */
   models?: boolean;
 }

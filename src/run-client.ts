@@ -2,6 +2,7 @@ import { Client, Connection, type WorkflowHandle, type WorkflowHandleWithFirstEx
 import { readFile } from 'node:fs/promises';
 import { progressQuery, type GenerateServerDatasetInput, type GenerateServerDatasetWorkflow, type RunProgress } from './api.js';
 import type { RuntimeConfig } from './config.js';
+import { runStaticDetails, runStaticSummary } from './run-start-text.js';
 
 /** Starting and watching runs from code (the demo, the bench); users can do the same with the Temporal CLI. */
 export async function connectClient(config: RuntimeConfig): Promise<Client> {
@@ -23,7 +24,8 @@ export function startRun(
     taskQueue: config.taskQueue,
     workflowId,
     args: [input],
-    staticSummary: `FireFly dataset generation for ${(input.server as { name?: string } | undefined)?.name ?? 'a server'}`,
+    staticSummary: runStaticSummary(input),
+    staticDetails: runStaticDetails(input),
   });
 }
 

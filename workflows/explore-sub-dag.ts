@@ -46,8 +46,12 @@ export async function exploreSubDag(input: ExploreSubDagInput): Promise<SubDagOu
   try {
     const stages = input.models ? llmStages : { exploreEpisode, synthesizeTasks };
     const activityInput = { runId: input.runId, subDagIndex: input.subDagIndex };
-    const episode = await stages.exploreEpisode(activityInput);
-    const { candidates, usage } = await stages.synthesizeTasks(activityInput);
+    const tools = input.label ? `: ${input.label}` : '';
+    const episode = await stages.exploreEpisode.executeWithOptions({ summary: `explore sub-DAG ${input.subDagIndex} live${tools}` }, [activityInput]);
+    const { candidates, usage } = await stages.synthesizeTasks.executeWithOptions(
+      { summary: `write tasks backward from sub-DAG ${input.subDagIndex}'s ${episode.calls} calls` },
+      [activityInput],
+    );
     return { ...episode, candidates, ...(usage ? { usage } : {}) };
   } catch (error) {
     const cause = rootApplicationFailure(error);

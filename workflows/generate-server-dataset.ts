@@ -1,7 +1,10 @@
 import {
   ApplicationFailure,
+  ContinueAsNew,
   continueAsNew,
   executeChild,
+  isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -27,6 +30,10 @@ import {
 import { exploreSubDag } from './explore-sub-dag.js';
 import { rootApplicationFailure, rootMessage } from './failures.js';
 import { runOptions, type RunOptions } from './options.js';
+import { runDetails, subDagSummary } from './run-details.js';
+
+/** Marks a failed run `failed` (its search attribute and details): histories from before it never did. */
+const FAILED_STAGE_PATCH = 'failed-stage';
 
 const quick = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
@@ -87,7 +94,19 @@ export async function generateServerDataset(input: GenerateServerDatasetInput, c
   // Progress carried over from a history written before models were configurable has no `llm`.
   progress.llm ??= { models: { provider: 'offline' }, usage: null };
   setHandler(progressQuery, () => progress);
+  try {
+    return await generate(input, carried, progress);
+  } catch (error) {
+    if (!(error instanceof ContinueAsNew) && !isCancellation(error) && patched(FAILED_STAGE_PATCH)) {
+      progress.failure = { stage: progress.stage, message: rootMessage(error) };
+      setStage(progress, 'failed');
+    }
+    throw error;
+  }
+}
 
+async function generate(input: GenerateServerDatasetInput, carried: Carried | undefined, progress: RunProgress): Promise<RunSummary> {
+  const runId = progress.runId;
   const options = runOptions(input);
   if (!carried) await prepare(input, options, progress);
 
@@ -108,11 +127,14 @@ export async function generateServerDataset(input: GenerateServerDatasetInput, c
   }
 
   setStage(progress, 'verifying');
-  const verification = await stagesFor(progress).datasetStage.verifyTasks({ runId });
+  const verification = await stagesFor(progress).datasetStage.verifyTasks.executeWithOptions(
+    { summary: `verify ${progress.tasks.candidates} candidate tasks: every check, then the live stable check` },
+    [{ runId }],
+  );
   progress.tasks = { candidates: verification.candidates, verified: verification.verified };
   noteUsage(progress, verification.usage);
   setStage(progress, 'exporting');
-  const dataset = await datasetStage.exportDataset({ runId });
+  const dataset = await datasetStage.exportDataset.executeWithOptions({ summary: 'write the dataset files, card and report.html' }, [{ runId }]);
   setStage(progress, 'summarizing');
   const summary = await quick.summarizeRun({ runId, failed: [...failed], verification, dataset });
   Object.assign(progress, { calls: summary.calls, linkedCalls: summary.linkedCalls, errors: summary.errors });
@@ -132,7 +154,12 @@ async function prepare(input: GenerateServerDatasetInput, options: RunOptions, p
   setStage(progress, 'discovering');
   progress.tools = await failRunOnFatal(quick.discoverTools({ runId }));
   setStage(progress, 'building-graph');
-  const { usage, ...graph } = await failRunOnFatal(stagesFor(progress).graphStage.buildToolGraph({ runId, seed: options.seed }));
+  const { usage, ...graph } = await failRunOnFatal(
+    stagesFor(progress).graphStage.buildToolGraph.executeWithOptions(
+      { summary: `probe ${progress.tools.usable} usable tools and judge which outputs feed which inputs` },
+      [{ runId, seed: options.seed }],
+    ),
+  );
   progress.graph = graph;
   noteUsage(progress, usage);
   setStage(progress, 'sampling');
@@ -144,7 +171,7 @@ async function prepare(input: GenerateServerDatasetInput, options: RunOptions, p
  * failures to it); false when it stopped early so that the history can start afresh.
  */
 async function explore(runId: string, options: RunOptions, progress: RunProgress, failed: Set<number>): Promise<boolean> {
-  const status = await quick.explorationStatus({ runId });
+  const status = await quick.explorationStatus({ runId, labelsFor: { first: options.explorationsPerHistory, skip: [...failed] } });
   Object.assign(progress, { calls: status.calls, linkedCalls: status.linkedCalls, errors: status.errors });
   progress.tasks.candidates = status.candidates;
   progress.subDags = { total: status.total, done: status.done.length, failed: failed.size, inFlight: 0 };
@@ -160,7 +187,7 @@ async function explore(runId: string, options: RunOptions, progress: RunProgress
     if (started >= options.explorationsPerHistory || workflowInfo().continueAsNewSuggested) break;
     while (inFlight.size >= options.maxConcurrentExplorations && !fatal) await Promise.race(inFlight);
     if (fatal) break;
-    const child = exploreOne(runId, index, status.total, progress, failed).catch((error: unknown) => {
+    const child = exploreOne(runId, index, status.total, status.labels?.[index], progress, failed).catch((error: unknown) => {
       fatal = error as ApplicationFailure;
     });
     const tracked: Promise<void> = child.finally(() => inFlight.delete(tracked));
@@ -176,12 +203,15 @@ async function exploreOne(
   runId: string,
   index: number,
   total: number,
+  label: string | undefined,
   progress: RunProgress,
   failed: Set<number>,
 ): Promise<void> {
   progress.subDags.inFlight += 1;
+  // Details only (no command): the count of running children is right while they run.
+  setCurrentDetails(runDetails(progress));
   try {
-    const episode = await startChildOnceFree(runId, index, total, progress);
+    const episode = await startChildOnceFree(runId, index, total, label, progress);
     progress.subDags.done += 1;
     progress.calls += episode.calls;
     progress.linkedCalls += episode.linkedCalls;
@@ -206,13 +236,13 @@ async function exploreOne(
  * Runs a sub-DAG's child. A child of the same ID still closing (its parent was just reset or
  * terminated) makes the start fail: wait and start again rather than lose the sub-DAG.
  */
-async function startChildOnceFree(runId: string, index: number, total: number, progress: RunProgress) {
+async function startChildOnceFree(runId: string, index: number, total: number, label: string | undefined, progress: RunProgress) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await executeChild(exploreSubDag, {
         workflowId: subDagWorkflowId(runId, index),
-        args: [{ runId, subDagIndex: index, ...(progress.llm.models.provider === 'offline' ? {} : { models: true }) }],
-        staticSummary: `sub-DAG ${index + 1} of ${total}`,
+        args: [{ runId, subDagIndex: index, ...(label ? { label } : {}), ...(progress.llm.models.provider === 'offline' ? {} : { models: true }) }],
+        staticSummary: subDagSummary(index, total, label),
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError) || attempt >= 10) throw error;
@@ -270,17 +300,7 @@ function publish(progress: RunProgress): void {
     { key: searchAttributes.subDagsDone, value: progress.subDags.done },
     { key: searchAttributes.calls, value: progress.calls },
   ]);
-  const { subDags, tools, graph } = progress;
-  setCurrentDetails(
-    [
-      `**${progress.server || 'server'}**: ${progress.stage}`,
-      `tools: ${tools.usable} usable of ${tools.discovered}; graph: ${graph.edges} edges (${graph.high} high)`,
-      `sub-DAGs: ${subDags.done}/${subDags.total} explored, ${subDags.failed} failed, ${subDags.inFlight} running`,
-      `calls: ${progress.calls} (${progress.linkedCalls} fed by earlier outputs, ${progress.errors} errors)`,
-      `tasks: ${progress.tasks.candidates} candidates, ${progress.tasks.verified} verified`,
-      ...(progress.llm.usage ? [`models: ${progress.llm.usage.total.calls} requests, $${progress.llm.usage.total.costUsd.toFixed(4)}`] : []),
-    ].join('\n'),
-  );
+  setCurrentDetails(runDetails(progress));
 }
 
 function emptyProgress(runId: string): RunProgress {

@@ -1,17 +1,33 @@
 #!/usr/bin/env -S node --import tsx
 import { LlmConfigError } from '../llm/config.js';
 import { SimulatorCacheError } from '../simulator/errors.js';
+import { parseReportOptions, REPORT_USAGE, runReport } from './report.js';
 import { runSimulate } from './simulate.js';
 import { parseSimulateOptions, SIMULATE_USAGE } from './simulate-options.js';
 import { UsageError } from './usage-error.js';
 
-/** The `firefly` command. Subcommands: simulate. Usage problems exit 2, other failures 1. */
+/** The `firefly` command. Subcommands: simulate, report. Usage problems exit 2, other failures 1. */
 const USAGE = `usage: firefly <command> [flags]
 
 commands:
   simulate   serve a dataset's simulator as an MCP server
+  report     serve a dataset's report.html (or print its path)
 
-${SIMULATE_USAGE}`;
+${SIMULATE_USAGE}
+
+${REPORT_USAGE}`;
+
+const COMMANDS = {
+  simulate: { usage: SIMULATE_USAGE, run: (argv: string[]) => runSimulate(parseSimulateOptions(argv)) },
+  report: {
+    usage: REPORT_USAGE,
+    run: async (argv: string[]) => {
+      const server = await runReport(parseReportOptions(argv));
+      // main's caller exits when main returns: a served report returns only once it stops serving.
+      if (server) await new Promise((closed) => server.once('close', closed));
+    },
+  },
+} as const;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -20,12 +36,13 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = command === undefined ? 2 : 0;
     return;
   }
-  if (command !== 'simulate') throw new UsageError(`unknown command "${command}": the commands are: simulate (see firefly --help)`);
+  const known = COMMANDS[command as keyof typeof COMMANDS];
+  if (!Object.hasOwn(COMMANDS, command) || !known) throw new UsageError(`unknown command "${command}": the commands are: ${Object.keys(COMMANDS).join(', ')} (see firefly --help)`);
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stderr.write(`${SIMULATE_USAGE}\n`);
+    process.stderr.write(`${known.usage}\n`);
     return;
   }
-  await runSimulate(parseSimulateOptions(rest));
+  await known.run(rest);
 }
 
 main(process.argv.slice(2)).then(

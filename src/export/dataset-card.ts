@@ -14,6 +14,8 @@ export interface CardInput {
   counts: DatasetCounts;
   skipped: SkippedTask[];
   hasSimulatorDoc: boolean;
+  /** Whether the dataset has report.html. */
+  hasReport?: boolean;
   reliability?: ExportInput['reliability'];
   figures: MethodFigures;
 }
@@ -67,7 +69,7 @@ function reliabilitySection(reliability: CardInput['reliability']): string {
   return `\n## What does not hold\n\n${volatileText}${brokenText}\n\nThe \`stable\` check executed ${stable.trajectories} distinct reference trajectories again on fresh live instances of the server (${stable.rounds} executions, ${stable.calls} live calls).\n`;
 }
 
-function body({ run, models, pipelineVersion, counts, skipped, hasSimulatorDoc, reliability, figures }: CardInput): string {
+function body({ run, models, pipelineVersion, counts, skipped, hasSimulatorDoc, hasReport, reliability, figures }: CardInput): string {
   const F = DATASET_FILES;
   const rejected = Object.entries(counts.rejectedByCheck);
   return `# FireFly tool-calling tasks: \`${run.server}\`
@@ -102,7 +104,7 @@ ${modelsLine(models, counts.tasks)}
 | \`${F.rl}\` | RL prompts in verl's row format, with the reward's ground truth |
 | \`${F.rlParquet}\` | the same RL rows as parquet |
 | \`${F.simulator}\` | the simulator cache: every recorded call, for offline replay${hasSimulatorDoc ? ` (tables described in \`${F.simulatorDoc}\`)` : ''} |
-| \`${F.manifest}\` | counts, rejections per check, sha256 and line count of every file |
+| \`${F.manifest}\` | counts, rejections per check, sha256 and line count of every file |${hasReport ? `\n| \`${F.report}\` | the run's figures in one page that opens offline: tool graph and coverage, funnel, rejections, distributions, calls per tool, the task list |` : ''}
 
 Row *i* of the four JSONL files is the same task, and a call has the same id in all of them.
 

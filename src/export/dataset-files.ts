@@ -1,4 +1,5 @@
 import { SIMULATOR_CACHE_FILE } from '../simulator/cache-tables.js';
+import { REPORT_FILE } from '../report/write-report.js';
 
 /** The files of an exported dataset, named once: the writer, the manifest and the card all use these. */
 export const DATASET_FILES = {
@@ -10,6 +11,7 @@ export const DATASET_FILES = {
   simulator: SIMULATOR_CACHE_FILE,
   simulatorDoc: 'SIMULATOR.md',
   card: 'README.md',
+  report: REPORT_FILE,
   manifest: 'manifest.json',
 } as const;
 

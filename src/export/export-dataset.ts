@@ -13,6 +13,8 @@ import { sftAnthropicRow } from './sft-anthropic-row.js';
 import { sftOpenAiRow } from './sft-openai-row.js';
 import { writeRlParquet } from './rl-parquet.js';
 import { stateAfterSetup } from '../simulator/start-state.js';
+import { datasetReport } from '../report/dataset-report.js';
+import { writeReport } from '../report/write-report.js';
 import { replaceDirectory } from './swap-dir.js';
 import { tasksRow } from './tasks-row.js';
 import { toolCatalog } from './tool-catalog.js';
@@ -63,11 +65,13 @@ async function writeDatasetInto(dir: string, input: ExportInput): Promise<Export
   const figures = methodFigures(prepared);
   await writeFile(
     path(F.card),
-    datasetCard({ run: input.run, ...(input.models ? { models: input.models } : {}), ...(input.reliability ? { reliability: input.reliability } : {}), pipelineVersion: input.pipelineVersion, counts, figures, skipped, hasSimulatorDoc: Boolean(input.simulatorCacheFormatDoc) }),
+    datasetCard({ run: input.run, ...(input.models ? { models: input.models } : {}), ...(input.reliability ? { reliability: input.reliability } : {}), pipelineVersion: input.pipelineVersion, counts, figures, skipped, hasSimulatorDoc: Boolean(input.simulatorCacheFormatDoc), hasReport: Boolean(input.report) }),
   );
 
+  if (input.report) await writeReport(dir, datasetReport(input, input.report, prepared.map((p) => p.task)));
+
   const files: Record<string, FileDigest> = {};
-  for (const name of [F.card, ...(input.simulatorCacheFormatDoc ? [F.simulatorDoc] : []), F.rl, F.rlParquet, F.sftAnthropic, F.sftOpenai, F.simulator, F.tasks]) {
+  for (const name of [F.card, ...(input.report ? [F.report] : []), ...(input.simulatorCacheFormatDoc ? [F.simulatorDoc] : []), F.rl, F.rlParquet, F.sftAnthropic, F.sftOpenai, F.simulator, F.tasks]) {
     files[name] = await fileDigest(path(name), name === F.simulator || name === F.rlParquet);
   }
   await writeFile(path(F.manifest), `${JSON.stringify(manifest(input, counts, files, skipped), null, 2)}\n`);
