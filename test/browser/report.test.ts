@@ -11,7 +11,8 @@ import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 interface TaskRow {
   id: string;
   instruction: string;
-  answer: Record<string, unknown>;
+  /** JSON text of the answer object. */
+  answer: string;
   trajectory: Array<{ tool: string; links: unknown[] }>;
 }
 
@@ -80,8 +81,8 @@ describe('report.html', () => {
     expect(await page.$eval('#trajectory', (t) => Number((t as HTMLElement).dataset.links))).toBe(links);
 
     // Searching by a word of an answer keeps exactly the tasks whose instruction, answer or tools hold it.
-    const word = String(Object.values(rows[rows.length - 1]!.answer)[0]).split(/\s+/)[0]!.toLowerCase();
-    const text = (r: TaskRow) => [r.id, r.instruction, ...Object.entries(r.answer).flat().map(String), ...r.trajectory.map((s) => s.tool)].join(' ').toLowerCase();
+    const word = String(Object.values(JSON.parse(rows[rows.length - 1]!.answer) as Record<string, unknown>)[0]).split(/\s+/)[0]!.toLowerCase();
+    const text = (r: TaskRow) => [r.id, r.instruction, ...Object.entries(JSON.parse(r.answer) as Record<string, unknown>).flat().map(String), ...r.trajectory.map((s) => s.tool)].join(' ').toLowerCase();
     const expected = rows.filter((r) => text(r).includes(word)).length;
     expect(expected).toBeLessThan(rows.length);
     await page.type('#task-search', word);
