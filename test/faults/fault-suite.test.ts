@@ -16,7 +16,8 @@ import { seededRandom } from '../../src/random.js';
 import { startRun } from '../../src/run-client.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
-import { subDagWorkflowId, type GenerateServerDatasetInput, type RunSummary } from '../../src/api.js';
+import { fleetServerWorkflowId, subDagWorkflowId, type FleetSummary, type GenerateServerDatasetInput, type RunSummary } from '../../src/api.js';
+import { safePathComponent } from '../../src/safe-path.js';
 import { expectEveryStepOnce } from '../helpers/records.js';
 import { connect, isolatedConfig, uniqueId } from '../helpers/temporal.js';
 import { killed, startWorkerProcess } from '../helpers/worker-process.js';
@@ -210,7 +211,7 @@ function explorationPoints(label: string, seed: number, count: number, baseline:
   return faultPoints(label, seed, count, baseline.probeCalls + 1, Math.floor(baseline.calls * 0.85));
 }
 
-const ORDER = ['worker SIGKILL ×5', 'dev-server restart', 'MCP server killed mid-call', 'MCP server hangs', 'garbage line on stdout', 'huge output (> 5 MB)', 'store locked 2 s ×2'];
+const ORDER = ['worker SIGKILL ×5', 'dev-server restart', 'fleet: worker SIGKILL ×2 + dev-server restart', 'MCP server killed mid-call', 'MCP server hangs', 'garbage line on stdout', 'huge output (> 5 MB)', 'store locked 2 s ×2'];
 
 // The proxy's faults: the seed picks which tools/call of the run (counted across every server
 // process of the run, probe and setup calls included) gets it.
@@ -329,6 +330,76 @@ describe.concurrent('the fault suite over the development fleet', () => {
     await expectClean(expect, env, row, 1);
   });
 
+  it('fleet: worker SIGKILL ×2 + dev-server restart (memory, hello-world, across them)', async ({ expect }) => {
+    const row: FaultRow = {
+      fault: 'fleet: worker SIGKILL ×2 + dev-server restart',
+      server: 'memory + hello-world',
+      note: `a fleet of two servers and their composite, on a dev server of its own (port ${FLEET_RESTART_PORT}): the worker is SIGKILLed while each server's run explores, and the dev server is restarted while the composite explores; each of the three runs and the fleet dataset are compared with a fault-free fleet of the same seed`,
+      runs: [],
+    };
+    rows.push(row);
+    const env = await restartEnv(FLEET_RESTART_PORT);
+    const fleet = { servers: ['examples/memory.json', 'examples/generality/hello-world.json'].map((file) => ({ file, subDagCount: 4 })), maxConcurrentServers: 2 };
+    const runFleet = async (fleetId: string, inject: (runIds: string[], done: Promise<unknown>) => Promise<number[]>) => {
+      const started = Date.now();
+      await env.client.workflow.start('generateFleetDataset', { taskQueue: env.config.taskQueue, workflowId: fleetId, args: [fleet] });
+      const outcome = fleetResult(env.client, fleetId).then((summary) => ({ summary, error: undefined }), (error: unknown) => ({ summary: undefined, error: String(error) }));
+      const hitAt = await inject(['memory', 'hello-world'].map((name) => fleetServerWorkflowId(fleetId, name)), outcome);
+      return { ...(await outcome), hitAt, wallSeconds: Math.round((Date.now() - started) / 100) / 10 };
+    };
+    const countsOf = async (summary: FleetSummary) =>
+      Promise.all([...summary.servers, ...summary.crossServer].map((run) => runCounts(env.store, run.runId, join(env.config.datasetRoot, safePathComponent(run.runId, 'runId')))));
+    const baseline = await runFleet(uniqueId('fleet-baseline'), async () => []);
+    if (!baseline.summary) throw new Error(`the fault-free fleet failed: ${baseline.error}`);
+    const faulty = await runFleet(uniqueId('fleet-fault'), async ([memory, hello], done) => {
+      let closed = false;
+      void done.then(() => (closed = true));
+      const hits: number[] = [];
+      for (const runId of [memory!, hello!]) {
+        // Past its probe, with episodes in flight.
+        if (!(await reached(env, runId, 12, () => closed))) break;
+        hits.push(env.callCount(runId));
+        const worker = env.worker();
+        worker.kill('SIGKILL');
+        await killed(worker);
+        await env.replaceWorker();
+      }
+      const cross = await crossRunOf(env, memory!.replace(/\/memory$/, ''), () => closed);
+      if (cross && (await reached(env, cross, 12, () => closed))) {
+        hits.push(env.callCount(cross));
+        env.devServer('stop');
+        env.devServer('start');
+      }
+      return hits;
+    });
+    const base = await countsOf(baseline.summary);
+    const seen = faulty.summary ? await countsOf(faulty.summary) : [];
+    const diffs = base.map((counts, i) => compareCounts(counts, seen[i] ?? { calls: new Map(), verifiedTasks: new Map(), exportedLines: new Map(), simulatorCalls: 0, hugeResults: 0 }));
+    const merged = { lost: mergedCounts(diffs.map((d) => d.lost)), duplicated: mergedCounts(diffs.map((d) => d.duplicated)), changedCalls: diffs.flatMap((d) => d.changedCalls) };
+    if (faulty.summary && faulty.summary.dataset.tasks !== baseline.summary.dataset.tasks) merged.lost['fleet tasks'] = baseline.summary.dataset.tasks - faulty.summary.dataset.tasks;
+    row.runs.push({
+      seed: 1,
+      runId: faulty.summary?.fleetId ?? 'failed',
+      baselineRunId: baseline.summary.fleetId,
+      injected: faulty.hitAt.length,
+      hitAt: faulty.hitAt,
+      completed: faulty.summary !== undefined && faulty.summary.servers.every((s) => s.status === 'done') && faulty.summary.crossServer.every((s) => s.status === 'done'),
+      activityRetries: 0,
+      diff: merged,
+      compared: { calls: base.reduce((sum, c) => sum + c.calls.size, 0), 'fleet tasks': baseline.summary.dataset.tasks },
+      wallSeconds: faulty.wallSeconds,
+      ...(faulty.error ? { error: faulty.error } : {}),
+    });
+    const run = row.runs[0]!;
+    expect(run.error).toBeUndefined();
+    expect(run.completed).toBe(true);
+    expect(run.injected, 'two kills and a restart').toBe(3);
+    expect(run.diff.lost).toEqual({});
+    expect(run.diff.duplicated).toEqual({});
+    expect(run.diff.changedCalls).toEqual([]);
+    for (const child of [...faulty.summary!.servers, ...faulty.summary!.crossServer]) await expectEveryStepOnce(env.store, child.runId);
+  });
+
   it(`store locked ${STORE_LOCK_MS / 1000} s ×${STORE_LOCKS_PER_RUN} (filesystem)`, async ({ expect }) => {
     const row: FaultRow = {
       fault: `store locked ${STORE_LOCK_MS / 1000} s ×${STORE_LOCKS_PER_RUN}`,
@@ -385,19 +456,48 @@ async function processEnv(label: string, address?: string): Promise<ProcessEnv> 
 }
 
 const RESTART_PORT = 7433;
+const FLEET_RESTART_PORT = 7533;
 
-interface RestartEnv extends Env {
+interface RestartEnv extends ProcessEnv {
   devServer(command: 'start' | 'stop'): void;
 }
 
 /** A dev server of the suite's own (it is stopped mid-run; its data in a directory of its own), and a worker on it. */
-async function restartEnv(): Promise<RestartEnv> {
+async function restartEnv(port = RESTART_PORT): Promise<RestartEnv> {
   const dataDir = mkdtempSync(join(tmpdir(), 'firefly-faults-temporal-'));
-  const serverEnv = { ...process.env, TEMPORAL_PORT: String(RESTART_PORT), TEMPORAL_UI_PORT: String(RESTART_PORT + 1000), FIREFLY_DATA_DIR: dataDir };
+  const serverEnv = { ...process.env, TEMPORAL_PORT: String(port), TEMPORAL_UI_PORT: String(port + 1000), FIREFLY_DATA_DIR: dataDir };
   const devServer = (command: 'start' | 'stop') => execDevServer(command, serverEnv);
   devServer('start');
   cleanups.push(() => devServer('stop'));
-  return { ...(await processEnv('faults-restart', `127.0.0.1:${RESTART_PORT}`)), devServer };
+  return { ...(await processEnv('faults-restart', `127.0.0.1:${port}`)), devServer };
+}
+
+/** A fleet's result, asked again while its dev server is away. */
+async function fleetResult(client: Client, fleetId: string): Promise<FleetSummary> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await client.workflow.getHandle(fleetId).result()) as FleetSummary;
+    } catch (error) {
+      if (attempt > 120 || (error as Error).name === 'WorkflowFailedError') throw error;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}
+
+/** The fleet's composite run, once its record is in the store; undefined if the fleet closed first. */
+async function crossRunOf(env: Env, fleetId: string, closed: () => boolean): Promise<string | undefined> {
+  for (;;) {
+    const [run] = await env.store.listRuns(`${fleetId}/cross-server-`);
+    if (run) return run.runId;
+    if (closed()) return undefined;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function mergedCounts(items: Array<Record<string, number>>): Record<string, number> {
+  const merged: Record<string, number> = {};
+  for (const item of items) for (const [key, n] of Object.entries(item)) merged[key] = (merged[key] ?? 0) + n;
+  return merged;
 }
 
 function execDevServer(command: 'start' | 'stop', env: NodeJS.ProcessEnv): void {

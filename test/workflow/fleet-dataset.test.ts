@@ -108,5 +108,5 @@ describe('generateFleetDataset', () => {
       `fleet of ${FLEET.length}: ${dataset.tasks} tasks (${dataset.train} train / ${dataset.test} test), ${cross.length} cross-server (${carrying.length} carry a value across), ` +
         `${dataset.tools} tools, ${dataset.meanCallsPerTask} calls per task`,
     );
-  });
+  }, 900_000);
 });
