@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { exportDataset as writeDataset, type DatasetCounts } from '../src/export/export-dataset.js';
+import { exportDataset as writeDataset, type DatasetCounts, type ExportInput } from '../src/export/export-dataset.js';
+import { datasetReport } from '../src/report/dataset-report.js';
 import { writeSimulatorCache } from '../src/simulator/cache-file.js';
 import { simulatorInputFromStore } from '../src/simulator/from-store.js';
 import type { ActivityDeps } from './deps.js';
@@ -28,7 +29,14 @@ export function exportDatasetActivity(deps: ActivityDeps) {
       const candidates = await deps.store.listTasks(input.runId);
       const config = storedLlmConfig(run);
       const names = stageNames(deps, run);
-      const summary = await writeDataset({
+      const records = {
+        edges: await deps.store.listEdges(input.runId),
+        subDags: await deps.store.listSubDags(input.runId),
+        episodes: await deps.store.listEpisodes(input.runId),
+        calls: await deps.store.listCalls(input.runId),
+        candidates,
+      };
+      const exportInput: ExportInput = {
         dir,
         run: {
           runId: input.runId,
@@ -47,14 +55,8 @@ export function exportDatasetActivity(deps: ActivityDeps) {
         simulatorCacheFormatDoc: resolve(deps.projectRoot, 'src/simulator/CACHE-FORMAT.md'),
         pipelineVersion: pipelineVersion(deps.projectRoot),
         reliability: exportedReliability(await runReliability(deps.store, input.runId)),
-        report: {
-          edges: await deps.store.listEdges(input.runId),
-          subDags: await deps.store.listSubDags(input.runId),
-          episodes: await deps.store.listEpisodes(input.runId),
-          calls: await deps.store.listCalls(input.runId),
-          candidates,
-        },
-      });
+      };
+      const summary = await writeDataset({ ...exportInput, report: (exported) => datasetReport(exportInput, records, exported) });
       return { dir: summary.dir, counts: summary.counts, skipped: summary.skipped.length };
     }));
   };

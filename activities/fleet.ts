@@ -17,6 +17,12 @@ import { withFailureMapping } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';
 import { verifiedTasks } from './verified-tasks.js';
 import { pipelineVersion } from './export.js';
+import type { Task, Verdict } from '../src/domain.js';
+import { brokenTools } from '../src/explore/broken-tools.js';
+import { reportTask } from '../src/report/dataset-report.js';
+import type { ReportData } from '../src/report/report-data.js';
+import { serverRow } from '../src/report/server-row.js';
+import type { EpisodeRecord } from '../src/store/store.js';
 
 /** The composite's name in its tools' `server/tool` names: its tools are its members'. */
 const CROSS_SERVER = 'cross-server';
@@ -116,8 +122,9 @@ export function exportFleetDatasetActivity(deps: ActivityDeps) {
         input.split,
       );
       const verdicts = (await Promise.all(runs.map((r) => deps.store.listVerdicts(r.runId)))).flat();
+      const episodes = new Map(await Promise.all(runs.map(async (r) => [r.runId, await deps.store.listEpisodes(r.runId)] as const)));
       const candidates = (await Promise.all(runs.map((r) => deps.store.listTasks(r.runId)))).reduce((sum, list) => sum + list.length, 0);
-      const planners = [...new Set((await Promise.all(runs.map((r) => deps.store.getRun(r.runId)))).map((r) => r?.planner ?? 'offline'))];
+      const planners = [...new Set(runs.map((r) => r.planner))];
       const summary = await exportDataset({
         dir: join(deps.datasetRoot, safePathComponent(input.fleetId, 'fleetId')),
         run: { runId: input.fleetId, server: input.fleetId, planner: planners.join(', '), synthesizer: planners.join(', ') },
@@ -131,6 +138,7 @@ export function exportFleetDatasetActivity(deps: ActivityDeps) {
           writeSimulatorCache(path, { server: input.fleetId, tools: tools.filter((t) => t.usable), setup: [], calls: runs.flatMap((r) => r.calls) }),
         simulatorCacheFormatDoc: resolve(deps.projectRoot, 'src/simulator/CACHE-FORMAT.md'),
         pipelineVersion: pipelineVersion(deps.projectRoot),
+        report: (exported) => fleetReport(input.fleetId, pipelineVersion(deps.projectRoot), runs, verdicts, exported, episodes),
       });
       const { figures } = summary;
       // Read back as a trainer would: every reference, replayed in the fleet's one simulator, must earn reward 1.
@@ -151,17 +159,37 @@ export function exportFleetDatasetActivity(deps: ActivityDeps) {
   };
 }
 
+/** The fleet's report: a row per server and one per composite, and every exported task. */
+function fleetReport(fleetId: string, version: string, runs: FleetRunRecord[], verdicts: Verdict[], exported: Task[], episodes: ReadonlyMap<string, EpisodeRecord[]>): ReportData {
+  const rows = runs.map((run) => {
+    const own = new Set(run.candidates.map((t) => t.id));
+    return serverRow({
+      ...run,
+      server: run.server ?? CROSS_SERVER,
+      episodes: episodes.get(run.runId) ?? [],
+      verdicts: verdicts.filter((v) => own.has(v.taskId)),
+      broken: brokenTools(run.calls).map((b) => b.tool),
+      exported: exported.filter((t) => t.runId === run.runId).length,
+    });
+  });
+  return { title: fleetId, pipelineVersion: version, servers: rows, tasks: exported.map(reportTask) };
+}
+
 /** A run's record as the fleet's dataset takes it: a server's run renamed, a composite's as it is. */
 async function fleetRun(deps: ActivityDeps, runId: string, server?: string): Promise<FleetRunRecord> {
   const run = await deps.store.getRun(runId);
   if (!run) throw new RangeError(`run ${runId} is not in the store at ${deps.store.location}`);
   const record: FleetRunRecord = {
     runId,
+    planner: run.planner,
     ...(server === undefined ? {} : { server }),
     tools: await deps.store.listTools(runId),
     tasks: await verifiedTasks(deps, runId),
     calls: await deps.store.listCalls(runId),
     setup: parseServerSpec(run.spec).setup,
+    edges: await deps.store.listEdges(runId),
+    subDags: await deps.store.listSubDags(runId),
+    candidates: await deps.store.listTasks(runId),
   };
   return asFleetRun(record);
 }

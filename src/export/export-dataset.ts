@@ -13,7 +13,6 @@ import { sftAnthropicRow } from './sft-anthropic-row.js';
 import { sftOpenAiRow } from './sft-openai-row.js';
 import { writeRlParquet } from './rl-parquet.js';
 import { stateAfterSetup } from '../simulator/start-state.js';
-import { datasetReport } from '../report/dataset-report.js';
 import { writeReport } from '../report/write-report.js';
 import { replaceDirectory } from './swap-dir.js';
 import { tasksRow } from './tasks-row.js';
@@ -68,7 +67,7 @@ async function writeDatasetInto(dir: string, input: ExportInput): Promise<Export
     datasetCard({ run: input.run, ...(input.models ? { models: input.models } : {}), ...(input.reliability ? { reliability: input.reliability } : {}), pipelineVersion: input.pipelineVersion, counts, figures, skipped, hasSimulatorDoc: Boolean(input.simulatorCacheFormatDoc), hasReport: Boolean(input.report) }),
   );
 
-  if (input.report) await writeReport(dir, datasetReport(input, input.report, prepared.map((p) => p.task)));
+  if (input.report) await writeReport(dir, input.report(prepared.map((p) => p.task)));
 
   const files: Record<string, FileDigest> = {};
   for (const name of [F.card, ...(input.report ? [F.report] : []), ...(input.simulatorCacheFormatDoc ? [F.simulatorDoc] : []), F.rl, F.rlParquet, F.sftAnthropic, F.sftOpenai, F.simulator, F.tasks]) {

@@ -4,7 +4,7 @@ import type { Split } from './prepared-task.js';
 import type { MethodFigures } from './method-figures.js';
 import type { LedgerSnapshot } from '../llm/usage-ledger.js';
 import type { RunReliability } from '../verify/reliability.js';
-import type { ReportRecords } from '../report/dataset-report.js';
+import type { ReportData } from '../report/report-data.js';
 
 /** What a run hands the exporter: its verified tasks and enough context to describe them. */
 export interface ExportInput {
@@ -33,8 +33,8 @@ export interface ExportInput {
   pipelineVersion: string;
   /** Volatile outputs, broken tools and what the live stable check made (its wall time left out: the bytes must not depend on it). */
   reliability?: Omit<RunReliability, 'stable'> & { stable: Omit<RunReliability['stable'], 'wallMs'> };
-  /** The run's graph, sub-DAGs, episodes, calls and candidates: given, the dataset gets report.html. */
-  report?: ReportRecords;
+  /** Given, the dataset gets report.html: the page's data, from the tasks exported. */
+  report?: (exported: Task[]) => ReportData;
 }
 
 export interface RunModelsRecord {

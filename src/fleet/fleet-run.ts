@@ -1,4 +1,4 @@
-import type { DiscoveredTool, RecordedCall, Task } from '../domain.js';
+import type { DiscoveredTool, RecordedCall, SubDag, Task, ToolEdge } from '../domain.js';
 import { memberToolName } from '../mcp/composite-spec.js';
 import type { SetupCall } from '../mcp/spec.js';
 
@@ -9,22 +9,35 @@ import type { SetupCall } from '../mcp/spec.js';
  */
 export interface FleetRunRecord {
   runId: string;
+  planner: string;
   /** The server, or undefined for a composite run (its tools carry their servers). */
   server?: string;
   tools: DiscoveredTool[];
   tasks: Task[];
   calls: RecordedCall[];
   setup: SetupCall[];
+  /** What the report draws of the run: its graph, sub-DAGs and every candidate. */
+  edges: ToolEdge[];
+  subDags: SubDag[];
+  candidates: Task[];
 }
 
 export function asFleetRun(record: FleetRunRecord): FleetRunRecord {
   const { server } = record;
   if (server === undefined) return record;
   const rename = (tool: string) => memberToolName(server, tool);
+  const renamedTask = (task: Task): Task => ({ ...task, trajectory: task.trajectory.map((step) => ({ ...step, tool: rename(step.tool) })) });
   return {
     ...record,
     tools: record.tools.map((tool) => ({ ...tool, name: rename(tool.name), server })),
-    tasks: record.tasks.map((task) => ({ ...task, trajectory: task.trajectory.map((step) => ({ ...step, tool: rename(step.tool) })) })),
+    tasks: record.tasks.map(renamedTask),
+    candidates: record.candidates.map(renamedTask),
+    edges: record.edges.map((edge) => ({ ...edge, from: rename(edge.from), to: rename(edge.to) })),
+    subDags: record.subDags.map((subDag) => ({
+      ...subDag,
+      tools: subDag.tools.map(rename),
+      edges: subDag.edges.map((edge) => ({ ...edge, from: rename(edge.from), to: rename(edge.to) })),
+    })),
     calls: record.calls.map((call) => ({ ...call, tool: rename(call.tool) })),
     setup: record.setup.map((call) => ({ ...call, tool: rename(call.tool) })),
   };
