@@ -151,4 +151,13 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, stage, subject)
   );
   `,
+  `
+  CREATE TABLE sandbox_snapshots (
+    run_id TEXT NOT NULL,
+    sub_dag_idx INTEGER NOT NULL,
+    next_step INTEGER NOT NULL,
+    archive BYTEA NOT NULL,
+    PRIMARY KEY (run_id, sub_dag_idx, next_step)
+  );
+  `,
 ];

@@ -2,11 +2,11 @@ import pg from 'pg';
 import type { DiscoveredTool, JsonValue, RecordedCall, SubDag, Task, ToolEdge, ToolProfile, Verdict } from '../domain.js';
 import { migrate } from './postgres-migrate.js';
 import {
-  auditFromRow, callFromRow, episodeFromRow, json, liveRepeatFromRow, parse, runFromRow, staleTasks, usageFromRow,
-  type AuditRow, type CallRow, type EpisodeRow, type LiveRepeatRow, type RunRow, type UsageRow,
+  auditFromRow, callFromRow, episodeFromRow, json, liveRepeatFromRow, parse, runFromRow, snapshotFromRow, staleTasks, usageFromRow,
+  type AuditRow, type SnapshotRow, type CallRow, type EpisodeRow, type LiveRepeatRow, type RunRow, type UsageRow,
 } from './rows.js';
 import type { GeneratedAnswer, GenerationKey } from '../simulator/generation.js';
-import type { AuditResult, EpisodeRecord, LiveRepeat, LlmRejection, LlmUsageRecord, RunRecord, Store } from './store.js';
+import type { AuditResult, EpisodeRecord, LiveRepeat, LlmRejection, LlmUsageRecord, RunRecord, SandboxSnapshot, Store } from './store.js';
 
 /** BIGINT columns (epoch milliseconds, token sums) come back as numbers, as SQLite gives them. */
 const types = {
@@ -131,6 +131,21 @@ export class PostgresStore implements Store {
       ? await this.rows<CallRow>('SELECT * FROM calls WHERE run_id = ? ORDER BY sub_dag_idx, step', runId)
       : await this.rows<CallRow>('SELECT * FROM calls WHERE run_id = ? AND sub_dag_idx = ? ORDER BY step', runId, subDagIndex);
     return rows.map(callFromRow);
+  }
+
+  async saveSandboxSnapshot(runId: string, subDagIndex: number, nextStep: number, archive: Uint8Array): Promise<void> {
+    await this.run(
+      `INSERT INTO sandbox_snapshots (run_id, sub_dag_idx, next_step, archive) VALUES (?, ?, ?, ?)
+       ON CONFLICT (run_id, sub_dag_idx, next_step) DO UPDATE SET archive = excluded.archive`,
+      runId, subDagIndex, nextStep, Buffer.from(archive),
+    );
+  }
+
+  async getSandboxSnapshot(runId: string, subDagIndex: number, nextStep: number): Promise<SandboxSnapshot | undefined> {
+    const [row] = await this.rows<SnapshotRow>(
+      `SELECT next_step, archive FROM sandbox_snapshots WHERE run_id = ? AND sub_dag_idx = ? AND next_step <= ?
+       ORDER BY next_step DESC LIMIT 1`, runId, subDagIndex, nextStep);
+    return row && snapshotFromRow(row);
   }
 
   async saveEpisode(episode: EpisodeRecord): Promise<void> {

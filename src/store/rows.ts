@@ -3,7 +3,7 @@
  * use the same column names and kinds (0/1 for flags, JSON in text), so one mapper serves both.
  */
 import type { RecordedCall } from '../domain.js';
-import type { AuditResult, EpisodeRecord, LiveRepeat, LlmUsageRecord, RunRecord } from './store.js';
+import type { AuditResult, EpisodeRecord, LiveRepeat, LlmUsageRecord, RunRecord, SandboxSnapshot } from './store.js';
 
 export const json = (value: unknown): string => JSON.stringify(value);
 export const parse = <T>(text: string): T => JSON.parse(text) as T;
@@ -23,6 +23,7 @@ export interface UsageRow {
   cache_write_tokens: number;
 }
 export type LiveRepeatRow = { subject: string; round: number; started_at_ms: number; wall_ms: number; calls_json: string };
+export type SnapshotRow = { next_step: number; archive: Uint8Array };
 export type AuditRow = { audit_id: string; task_id: string; holds: number; reason: string };
 
 export function runFromRow(row: RunRow): RunRecord {
@@ -83,6 +84,10 @@ export function liveRepeatFromRow(row: LiveRepeatRow): LiveRepeat {
 
 export function auditFromRow(r: AuditRow): AuditResult {
   return { auditId: r.audit_id, taskId: r.task_id, holds: r.holds === 1, reason: r.reason };
+}
+
+export function snapshotFromRow(row: SnapshotRow): SandboxSnapshot {
+  return { nextStep: row.next_step, archive: new Uint8Array(row.archive) };
 }
 
 /** Tasks whose latest audit (results in audit order) found them no longer holding, with its reason. */

@@ -4,11 +4,11 @@ import { dirname } from 'node:path';
 import type { DiscoveredTool, JsonValue, RecordedCall, SubDag, Task, ToolEdge, ToolProfile, Verdict } from '../domain.js';
 import { SCHEMA } from './schema.js';
 import {
-  auditFromRow, callFromRow, episodeFromRow, json, liveRepeatFromRow, parse, runFromRow, staleTasks, usageFromRow,
-  type AuditRow, type CallRow, type EpisodeRow, type LiveRepeatRow, type RunRow, type UsageRow,
+  auditFromRow, callFromRow, episodeFromRow, json, liveRepeatFromRow, parse, runFromRow, snapshotFromRow, staleTasks, usageFromRow,
+  type AuditRow, type SnapshotRow, type CallRow, type EpisodeRow, type LiveRepeatRow, type RunRow, type UsageRow,
 } from './rows.js';
 import type { GeneratedAnswer, GenerationKey } from '../simulator/generation.js';
-import type { AuditResult, EpisodeRecord, LiveRepeat, LlmRejection, LlmUsageRecord, RunRecord, Store } from './store.js';
+import type { AuditResult, EpisodeRecord, LiveRepeat, LlmRejection, LlmUsageRecord, RunRecord, SandboxSnapshot, Store } from './store.js';
 
 /**
  * The embedded store: one SQLite file that several worker processes share (WAL mode, and a busy
@@ -106,6 +106,20 @@ export class SqliteStore implements Store {
       ? this.db.prepare('SELECT * FROM calls WHERE run_id = ? ORDER BY sub_dag_idx, step').all(runId)
       : this.db.prepare('SELECT * FROM calls WHERE run_id = ? AND sub_dag_idx = ? ORDER BY step').all(runId, subDagIndex)) as CallRow[];
     return rows.map(callFromRow);
+  }
+
+  async saveSandboxSnapshot(runId: string, subDagIndex: number, nextStep: number, archive: Uint8Array): Promise<void> {
+    this.db
+      .prepare('INSERT OR REPLACE INTO sandbox_snapshots (run_id, sub_dag_idx, next_step, archive) VALUES (?, ?, ?, ?)')
+      .run(runId, subDagIndex, nextStep, Buffer.from(archive));
+  }
+
+  async getSandboxSnapshot(runId: string, subDagIndex: number, nextStep: number): Promise<SandboxSnapshot | undefined> {
+    const row = this.db
+      .prepare(`SELECT next_step, archive FROM sandbox_snapshots WHERE run_id = ? AND sub_dag_idx = ? AND next_step <= ?
+                ORDER BY next_step DESC LIMIT 1`)
+      .get(runId, subDagIndex, nextStep) as SnapshotRow | undefined;
+    return row && snapshotFromRow(row);
   }
 
   async saveEpisode(episode: EpisodeRecord): Promise<void> {

@@ -270,7 +270,19 @@ export function describeStoreContract(name: string, open: () => Promise<StoreUnd
       expect(await store.putGeneratedAnswer(runId, key, answer('second'))).toEqual(answer('first'));
     });
 
-    it('closes more than once without failing', async () => {
+    it('gives back the latest sandbox snapshot at or before a step, byte for byte', async () => {
+    const bytes = (n: number) => new Uint8Array([0, 255, n, 10, 13]);
+    await store.saveSandboxSnapshot(runId, 0, 2, bytes(2));
+    await store.saveSandboxSnapshot(runId, 0, 5, bytes(4));
+    await store.saveSandboxSnapshot(runId, 0, 5, bytes(5));
+    await store.saveSandboxSnapshot(runId, 1, 1, bytes(9));
+    expect(await store.getSandboxSnapshot(runId, 0, 1)).toBeUndefined();
+    expect(await store.getSandboxSnapshot(runId, 0, 4)).toEqual({ nextStep: 2, archive: bytes(2) });
+    expect(await store.getSandboxSnapshot(runId, 0, 9)).toEqual({ nextStep: 5, archive: bytes(5) });
+    expect(await store.getSandboxSnapshot(runId, 1, 1)).toEqual({ nextStep: 1, archive: bytes(9) });
+  });
+
+  it('closes more than once without failing', async () => {
       await store.close();
       await expect(store.close()).resolves.toBeUndefined();
     });
