@@ -11,6 +11,7 @@ import { createActivities, type Activities } from './activities/index.js';
 import { offlineActivityDeps } from './activities/offline-deps.js';
 import { runtimeConfig, type RuntimeConfig } from './src/config.js';
 import { llmTaskQueue } from './src/api.js';
+import { connectionOptions } from './src/temporal-connection.js';
 import { redactingLogger } from './src/secrets/redacting-logger.js';
 import { patternRedactor } from './src/secrets/redactor.js';
 import { openStore } from './src/store/open-store.js';
@@ -45,7 +46,7 @@ export async function createFireflyWorker(config: RuntimeConfig, extra: WorkerEx
   let worker: Worker;
   let llmWorker: Worker;
   try {
-    connection = await NativeConnection.connect({ address: config.temporalAddress });
+    connection = await NativeConnection.connect(connectionOptions(config));
     const built = createActivities(offlineActivityDeps(config, store, extra.env));
     const activities = extra.wrapActivities ? extra.wrapActivities(built) : built;
     worker = await Worker.create({

@@ -1,11 +1,12 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { temporalAccess, type TemporalAccess } from './temporal-connection.js';
 
 /** The project root: `${bin:…}` placeholders and the default data directory resolve from here. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Where a worker, the demo and the tests find Temporal and the store; each can be overridden by environment. */
-export interface RuntimeConfig {
+export interface RuntimeConfig extends TemporalAccess {
   temporalAddress: string;
   namespace: string;
   taskQueue: string;
@@ -28,6 +29,7 @@ export function runtimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConf
   return {
     temporalAddress: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT ?? '7233'}`,
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    ...temporalAccess(env),
     taskQueue: env.FIREFLY_TASK_QUEUE ?? 'firefly',
     dataDir,
     storePath: resolve(dataDir, env.FIREFLY_STORE ?? 'firefly.sqlite'),

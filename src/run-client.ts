@@ -2,10 +2,11 @@ import { Client, Connection, type WorkflowHandle, type WorkflowHandleWithFirstEx
 import { readFile } from 'node:fs/promises';
 import { progressQuery, type GenerateServerDatasetInput, type GenerateServerDatasetWorkflow, type RunProgress } from './api.js';
 import type { RuntimeConfig } from './config.js';
+import { connectionOptions } from './temporal-connection.js';
 
 /** Starting and watching runs from code (the demo, the bench); users can do the same with the Temporal CLI. */
 export async function connectClient(config: RuntimeConfig): Promise<Client> {
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await Connection.connect(connectionOptions(config));
   return new Client({ connection, namespace: config.namespace });
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { runtimeConfig, type RuntimeConfig } from '../../src/config.js';
 import { withoutDefaultModelKey } from '../../src/llm/config.js';
+import { connectionOptions } from '../../src/temporal-connection.js';
 import { createFireflyWorker, WORKFLOWS_PATH, type FireflyWorker, type WorkerExtras } from '../../worker.js';
 
 /**
@@ -32,7 +33,7 @@ export function bundleWorkflows(): Promise<WorkflowBundle> {
 }
 
 export async function connect(config: RuntimeConfig): Promise<Client> {
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await Connection.connect(connectionOptions(config));
   return new Client({ connection, namespace: config.namespace });
 }
 
