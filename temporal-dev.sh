@@ -139,8 +139,10 @@ take_lock() {
 # --- start -------------------------------------------------------------------------------
 
 launch_server() {
+  # Fairness keys (each run's server name) share a task queue's workers between servers; the dev
+  # server honours them only with this switch (without it, tasks are dispatched first come, first served).
   local flags=(server start-dev --db-filename "$DB_FILE" --port "$PORT" --ui-port "$UI_PORT"
-    --ip 127.0.0.1 --log-level warn)
+    --ip 127.0.0.1 --log-level warn --dynamic-config-value matching.enableFairness=true)
   # Older CLIs on PATH may lack this flag; the newsfeed is a network call we never want.
   if "$TEMPORAL" server start-dev --help 2>/dev/null | grep -q -- '--ui-disable-news-fetch'; then
     flags+=(--ui-disable-news-fetch)

@@ -20,12 +20,21 @@ export function startRun(
   workflowId: string,
   input: GenerateServerDatasetInput,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<GenerateServerDatasetWorkflow>> {
+  const serverName = (input.server as { name?: string } | undefined)?.name;
   return client.workflow.start<GenerateServerDatasetWorkflow>('generateServerDataset', {
     taskQueue: config.taskQueue,
     workflowId,
     args: [input],
-    staticSummary: `FireFly dataset generation for ${(input.server as { name?: string } | undefined)?.name ?? 'a server'}`,
+    staticSummary: `FireFly dataset generation for ${serverName ?? 'a server'}`,
+    // One fairness key per server, inherited by the run's children and activities: when many runs share
+    // a task queue, the server dispatches their tasks round-robin by key, so no server starves the others.
+    ...(serverName ? { priority: { fairnessKey: fairnessKeyOf(serverName) } } : {}),
   });
+}
+
+/** Temporal takes at most 64 bytes of key. */
+export function fairnessKeyOf(serverName: string): string {
+  return Buffer.from(serverName).subarray(0, 64).toString('utf8').replace(/\uFFFD$/, '');
 }
 
 /** Calls `onProgress` with the run's progress every `everyMs` until it closes; returns its result. */
