@@ -118,6 +118,10 @@ describe('two workers on two machines sharing a PostgreSQL store', () => {
     expect(new Set(byWorker.map((w) => w.identity))).toEqual(new Set([identityOf(a), identityOf(b)]));
     await expectEveryStepOnce(store, handle.workflowId);
     expect(await datasetOf(store, handle.workflowId)).toEqual(baseline);
+    // The server's name is the run's fairness key, and its children inherit it.
+    for (const id of [handle.workflowId, subDagWorkflowId(handle.workflowId, 0)]) {
+      expect((await client.workflow.getHandle(id).describe()).raw.workflowExecutionInfo?.priority?.fairnessKey, id).toBe('memory');
+    }
 
     // Exported again from the other machine, to the shared path: the same bytes.
     const first = `${summary.dataset.dir}.first`;
