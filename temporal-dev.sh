@@ -4,6 +4,9 @@
 # (30-day retention, FireFly search attributes).
 #
 # Usage: temporal-dev.sh [start|stop|status|path]        (default: start)
+#        temporal-dev.sh search-attributes                 register FireFly's search attributes on
+#                   the namespace the CLI's own TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS and
+#                   API-key variables name (any cluster; once per namespace)
 #
 # Environment (defaults in brackets):
 #   TEMPORAL_PORT [7233]     gRPC front-end port
@@ -141,8 +144,10 @@ take_lock() {
 # --- start -------------------------------------------------------------------------------
 
 launch_server() {
+  # Fairness keys (each run's server name) share a task queue's workers between servers; the dev
+  # server honours them only with this switch (without it, tasks are dispatched first come, first served).
   local flags=(server start-dev --db-filename "$DB_FILE" --port "$PORT" --ui-port "$UI_PORT"
-    --ip 127.0.0.1 --log-level warn)
+    --ip 127.0.0.1 --log-level warn --dynamic-config-value matching.enableFairness=true)
   # Older CLIs on PATH may lack this flag; the newsfeed is a network call we never want.
   if "$TEMPORAL" server start-dev --help 2>/dev/null | grep -q -- '--ui-disable-news-fetch'; then
     flags+=(--ui-disable-news-fetch)
@@ -282,20 +287,33 @@ cmd_status() {
   return 1
 }
 
+# --- another cluster ----------------------------------------------------------------------
+
+# Unlike tctl, the CLI's configuration is honoured here: that is how it finds the cluster.
+cmd_search_attributes() {
+  local entry target="${TEMPORAL_ADDRESS:-the address in the CLI configuration}, namespace ${TEMPORAL_NAMESPACE:-default}"
+  for entry in "${SEARCH_ATTRIBUTES[@]}"; do
+    "$TEMPORAL" operator search-attribute create --name "${entry%%=*}" --type "${entry#*=}" >/dev/null \
+      || die "could not create search attribute ${entry%%=*} (${entry#*=}) on $target"
+  done
+  echo "FireFly search attributes registered on $target: ${SEARCH_ATTRIBUTES[*]}"
+}
+
 main() {
   local command="${1:-start}"
   case "$command" in
-    start | stop | status | path) ;;
-    -h | --help | help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return ;;
-    *) die "unknown command '$command' (use start, stop, status or path)" ;;
+    start | stop | status | path | search-attributes) ;;
+    -h | --help | help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; return ;;
+    *) die "unknown command '$command' (use start, stop, status, path or search-attributes)" ;;
   esac
   TEMPORAL="$(temporal_path)"
-  [[ "$command" == path ]] || client_flags
+  [[ "$command" == path || "$command" == search-attributes ]] || client_flags
   case "$command" in
     start) cmd_start ;;
     stop) cmd_stop ;;
     status) cmd_status ;;
     path) echo "$TEMPORAL" ;;
+    search-attributes) cmd_search_attributes ;;
   esac
 }
 

@@ -11,9 +11,10 @@ import { createActivities, type Activities } from './activities/index.js';
 import { offlineActivityDeps } from './activities/offline-deps.js';
 import { runtimeConfig, type RuntimeConfig } from './src/config.js';
 import { llmTaskQueue } from './src/api.js';
+import { connectionOptions } from './src/temporal-connection.js';
 import { redactingLogger } from './src/secrets/redacting-logger.js';
 import { patternRedactor } from './src/secrets/redactor.js';
-import { SqliteStore } from './src/store/sqlite-store.js';
+import { openStore } from './src/store/open-store.js';
 import type { Store } from './src/store/store.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -40,12 +41,12 @@ export interface WorkerExtras {
 
 /** Builds a worker from a runtime config; tests pass their own task queue and data directory. */
 export async function createFireflyWorker(config: RuntimeConfig, extra: WorkerExtras = {}): Promise<FireflyWorker> {
-  const store = new SqliteStore(config.storePath);
+  const store = await openStore(config);
   let connection: NativeConnection | undefined;
   let worker: Worker;
   let llmWorker: Worker;
   try {
-    connection = await NativeConnection.connect({ address: config.temporalAddress });
+    connection = await NativeConnection.connect(connectionOptions(config));
     const built = createActivities(offlineActivityDeps(config, store, extra.env));
     const activities = extra.wrapActivities ? extra.wrapActivities(built) : built;
     worker = await Worker.create({
@@ -100,8 +101,8 @@ async function main(): Promise<void> {
   // Every log line, the SDK's own (an activity's failure and its error) included, is redacted first.
   Runtime.install({ logger: redactingLogger(new DefaultLogger('INFO'), patternRedactor) });
   const config = runtimeConfig();
-  const { done } = await createFireflyWorker(config);
-  console.log(`firefly worker: task queues ${config.taskQueue} and ${llmTaskQueue(config.taskQueue)} on ${config.temporalAddress}, store ${config.storePath}`);
+  const { done, store } = await createFireflyWorker(config);
+  console.log(`firefly worker: task queues ${config.taskQueue} and ${llmTaskQueue(config.taskQueue)} on ${config.temporalAddress}, store ${store.location}`);
   await done;
   console.log('firefly worker: stopped');
 }

@@ -4,7 +4,7 @@ import { runAgentEpisode } from '../src/explore/agent-episode.js';
 import type { EpisodeIo, EpisodePlan } from '../src/explore/episode-recorder.js';
 import { PROBE_INDEX } from '../src/explore/probe.js';
 import { runEpisode, type EpisodeCheckpoint, type EpisodeSummary } from '../src/explore/run-episode.js';
-import { checkpointSandbox, prepareSandbox, restoreSandbox } from '../src/mcp/sandbox.js';
+import { prepareSandbox, restoreSandbox, snapshotSandbox, type SandboxOwner } from '../src/mcp/sandbox.js';
 import { resolveArguments } from '../src/mcp/resolve.js';
 import { openSession } from '../src/mcp/session.js';
 import { guardSession } from '../src/policy/guarded-session.js';
@@ -18,8 +18,8 @@ import { whileHeartbeating } from './heartbeat.js';
 
 
 /**
- * Runs an episode inside an activity: a sandbox per (run, sub-DAG), a heartbeat carrying the next
- * step, and the episode marked done in the store once every call is recorded. A retry after a crash
+ * Runs an episode inside an activity: a sandbox per (run, sub-DAG), snapshotted into the store after
+ * every call that may change it, a heartbeat carrying the next step, and the episode marked done in the store once every call is recorded. A retry after a crash
  * resumes after the last recorded call: the store decides where; the heartbeat's checkpoint shows it
  * in the Web UI's pending activity and in the retry's log, and keeps the attempt alive.
  *
@@ -49,17 +49,19 @@ export async function runRecordedEpisode(
       // The run's seed, not its ID: two runs with the same seed plan the same calls.
       seed: String((run.options as { seed?: number }).seed ?? 1),
     };
+    // Snapshots live in the store, so that a retry on another worker resumes on the same files.
+    const owner: SandboxOwner = { store: deps.store, runId, subDagIndex: subDag.index };
     const io: EpisodeIo = {
       store: deps.store,
       redactor: specRedactor(spec, deps.env),
       openSession: async (resumed, nextStep) => {
-        const sandboxDir = await prepareSandbox(deps.sandboxRoot, runId, episodeKey(subDag.index), { reuse: resumed });
-        if (resumed) await restoreSandbox(sandboxDir, nextStep);
+        const sandboxDir = await prepareSandbox(deps.sandboxRoot, runId, episodeKey(subDag.index), { reuse: false });
+        if (resumed) await restoreSandbox(owner, sandboxDir, nextStep);
         // Every call of the episode (setup, probe, exploration) goes through the run's tool policy.
         const session = guardSession(await openSession(spec, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env }), runPolicy(run), tools);
         return { session, sandboxDir };
       },
-      checkpointSandbox,
+      snapshotSandbox: (sandboxDir, nextStep) => snapshotSandbox(owner, sandboxDir, nextStep),
       resolveSetup: (args, field, sandboxDir) => resolveArguments(args, field, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env }),
       onRecorded: (next) => {
         checkpoint = next;

@@ -3,10 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { progressQuery, type GenerateServerDatasetInput, type GenerateServerDatasetWorkflow, type RunProgress } from './api.js';
 import type { RuntimeConfig } from './config.js';
 import { runStaticDetails, runStaticSummary } from './run-start-text.js';
+import { connectionOptions } from './temporal-connection.js';
 
 /** Starting and watching runs from code (the demo, the bench); users can do the same with the Temporal CLI. */
 export async function connectClient(config: RuntimeConfig): Promise<Client> {
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await Connection.connect(connectionOptions(config));
   return new Client({ connection, namespace: config.namespace });
 }
 
@@ -20,13 +21,22 @@ export function startRun(
   workflowId: string,
   input: GenerateServerDatasetInput,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<GenerateServerDatasetWorkflow>> {
+  const serverName = (input.server as { name?: string } | undefined)?.name;
   return client.workflow.start<GenerateServerDatasetWorkflow>('generateServerDataset', {
     taskQueue: config.taskQueue,
     workflowId,
     args: [input],
     staticSummary: runStaticSummary(input),
     staticDetails: runStaticDetails(input),
+    // One fairness key per server, inherited by the run's children and activities: when many runs share
+    // a task queue, the server dispatches their tasks round-robin by key, so no server starves the others.
+    ...(serverName ? { priority: { fairnessKey: fairnessKeyOf(serverName) } } : {}),
   });
+}
+
+/** Temporal takes at most 64 bytes of key. */
+export function fairnessKeyOf(serverName: string): string {
+  return Buffer.from(serverName).subarray(0, 64).toString('utf8').replace(/\uFFFD$/, '');
 }
 
 /** Calls `onProgress` with the run's progress every `everyMs` until it closes; returns its result. */

@@ -21,6 +21,9 @@ const quick = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 4 },
 });
+/** Server names are at most 63 characters, within the 64 a key may have. */
+const CROSS_SERVER_FAIRNESS_KEY = 'cross-server';
+
 const exporting = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '2 minutes',
@@ -53,7 +56,7 @@ export async function generateFleetDataset(input: GenerateFleetDatasetInput): Pr
   progress.servers = plan.servers.map(({ name }) => pendingRow(name, fleetServerWorkflowId(fleetId, name)));
 
   setStage(progress, 'generating');
-  await forEachAtMost(plan.maxConcurrentServers, plan.servers, ({ input: run }, i) => generate(progress, progress.servers[i]!, run));
+  await forEachAtMost(plan.maxConcurrentServers, plan.servers, ({ name, input: run }, i) => generate(progress, progress.servers[i]!, run, name));
   const generated = plan.servers.filter((_, i) => progress.servers[i]!.status === 'done');
   if (generated.length === 0) {
     throw ApplicationFailure.create({
@@ -67,7 +70,7 @@ export async function generateFleetDataset(input: GenerateFleetDatasetInput): Pr
   const cross = await quick.planCrossServer({ fleetId, servers: generated, share: plan.crossServerShare, seed: plan.seed });
   if (cross) {
     progress.crossServer = pendingRow(cross.members.join(' + '), cross.runId);
-    await generate(progress, progress.crossServer, cross.input);
+    await generate(progress, progress.crossServer, cross.input, CROSS_SERVER_FAIRNESS_KEY);
   }
 
   setStage(progress, 'exporting');
@@ -81,11 +84,11 @@ export async function generateFleetDataset(input: GenerateFleetDatasetInput): Pr
 }
 
 /** One server's run (or the cross-server one) as a child; its failure is recorded in its row, not thrown. */
-async function generate(progress: FleetProgress, row: FleetServerRow, input: GenerateServerDatasetInput): Promise<void> {
+async function generate(progress: FleetProgress, row: FleetServerRow, input: GenerateServerDatasetInput, fairnessKey: string): Promise<void> {
   row.status = 'running';
   publish(progress);
   try {
-    const summary = await startChildOnceFree(row, input, progress.fleetId);
+    const summary = await startChildOnceFree(row, input, progress.fleetId, fairnessKey);
     Object.assign(row, { status: 'done', tasks: summary.dataset.tasks, costUsd: summary.llm.usage.total.costUsd });
   } catch (error) {
     Object.assign(row, { status: 'failed', error: rootMessage(error) });
@@ -94,12 +97,14 @@ async function generate(progress: FleetProgress, row: FleetServerRow, input: Gen
 }
 
 /** A child of the same ID still closing (the fleet was just reset or terminated) is waited for, not lost. */
-async function startChildOnceFree(row: FleetServerRow, input: GenerateServerDatasetInput, fleetId: string) {
+async function startChildOnceFree(row: FleetServerRow, input: GenerateServerDatasetInput, fleetId: string, fairnessKey: string) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await executeChild(generateServerDataset, {
         workflowId: row.runId,
         args: [input],
+        // Each server's work is its own fairness key, inherited by its children and activities: a busy server cannot starve the others.
+        priority: { fairnessKey },
         typedSearchAttributes: [{ key: searchAttributes.fleet, value: fleetId }],
         staticSummary: `FireFly dataset generation for ${row.name}, in fleet ${fleetId}`,
       });

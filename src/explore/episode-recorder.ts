@@ -33,15 +33,15 @@ export interface EpisodePlan {
 export interface EpisodeIo {
   store: Store;
   /**
-   * Opens the server on the episode's sandbox; `resumed` keeps the state earlier calls left there, as it
-   * was before step `nextStep`'s call if a checkpoint of that step was taken (see checkpointSandbox).
+   * Opens the server on the episode's sandbox; `resumed` puts back the state the calls before step
+   * `nextStep` left (from the latest snapshotSandbox at or before that step).
    */
   openSession(resumed: boolean, nextStep: number): Promise<{ session: EpisodeSession; sandboxDir: string }>;
   /**
-   * Keeps the sandbox as it is before step `step`'s call, for openSession(true, step) to put back: the
+   * Keeps the sandbox as it is before step `nextStep`, for openSession(true, nextStep) to put back: the
    * server may run a call whose reply is then lost, and asking it again must not apply it twice.
    */
-  checkpointSandbox?(sandboxDir: string, step: number): Promise<void>;
+  snapshotSandbox?(sandboxDir: string, nextStep: number): Promise<void>;
   /** Resolves the spec's placeholders in a setup call's arguments for the given sandbox. */
   resolveSetup(args: JsonObject, field: string, sandboxDir: string): JsonObject;
   /** Redacts the run's secrets from what is recorded; without one, only token-shaped strings are. */
@@ -94,8 +94,8 @@ export class SessionLostError extends Error {
 
 /**
  * Makes an episode's calls on its live server and records each before the next starts, the same
- * way for every driver (setup, the offline planner, an LLM explorer): the sandbox is checkpointed
- * before a call that may change it, a timed-out call is asked once more on a fresh process, a lost
+ * way for every driver (setup, the offline planner, an LLM explorer): the sandbox is snapshotted
+ * after a call that may change it, a timed-out call is asked once more on a fresh process, a lost
  * connection fails the attempt (SessionLostError) so that a retry resumes at that step, and a call
  * that timed out every time leaves the sandbox as it was before it.
  *
@@ -145,8 +145,6 @@ export class EpisodeRecorder {
     const live = call.phase === 'setup'
       ? this.io.resolveSetup(call.arguments, `server.setup[${step}].arguments`, this.sandboxDir)
       : withSandbox(call.arguments, this.sandboxDir);
-    // Read-only calls leave the sandbox as it is: only a call that may change it needs a copy to go back to.
-    if (changesState(this.plan.tools.get(tool))) await this.io.checkpointSandbox?.(this.sandboxDir, step);
     let outcome = await this.session.call(tool, live, { timeoutMs: this.plan.callTimeoutMs });
     for (let attempt = 1; outcome.errorKind === 'timeout' && attempt < CALL_ATTEMPTS_ON_TIMEOUT; attempt++) {
       // A server that let a call time out may be wedged: ask again on a fresh process with the same state,
@@ -155,6 +153,9 @@ export class EpisodeRecorder {
       outcome = await this.session.call(tool, live, { timeoutMs: this.plan.callTimeoutMs });
     }
     if (outcome.errorKind === 'transport') throw new SessionLostError(tool, step, this.redactor.redactText(JSON.stringify(outcome.result)));
+    // Read-only calls leave the sandbox as it is: only a call that may change it needs a snapshot after it.
+    // Taken before the call is recorded, so a crash in between resumes at this step on the snapshot before it.
+    if (outcome.errorKind !== 'timeout' && changesState(this.plan.tools.get(tool))) await this.io.snapshotSandbox?.(this.sandboxDir, step + 1);
     const executed: RecordedCall = {
       runId: this.plan.runId,
       subDagIndex: this.plan.subDagIndex,

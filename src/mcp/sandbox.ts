@@ -1,12 +1,14 @@
-import { cp, mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { safePathComponent } from '../safe-path.js';
+import type { Store } from '../store/store.js';
+import { archiveDirectory, extractArchive } from './sandbox-archive.js';
 
 /**
  * Makes `<root>/<runId>/<episodeKey>`, the state directory of one episode's server instance, and
  * returns its real absolute path (servers report real paths, so ours should match theirs).
- * It is emptied unless `reuse` is set: an episode resumed after a crash must see the state its
- * earlier calls left behind.
+ * It is emptied unless `reuse` is set: then it keeps what earlier calls on this machine left there.
+ * Episodes start empty and resume from their snapshot in the store (restoreSandbox), on any machine.
  */
 export async function prepareSandbox(root: string, runId: string, episodeKey: string, options: { reuse: boolean }): Promise<string> {
   const dir = join(resolve(root), safePathComponent(runId, 'runId'), safePathComponent(episodeKey, 'episodeKey'));
@@ -15,34 +17,31 @@ export async function prepareSandbox(root: string, runId: string, episodeKey: st
   return realpath(dir);
 }
 
-/**
- * Keeps a copy of the sandbox as it is before step `step`'s call, beside it (never inside: the server
- * must not see it). Written aside and renamed into place, so a crash leaves the previous copy or
- * none, never half of one.
- */
-export async function checkpointSandbox(dir: string, step: number): Promise<void> {
-  const staging = `${dir}.checkpoint-staging`;
-  await rm(staging, { recursive: true, force: true });
-  await cp(dir, join(staging, 'state'), { recursive: true, verbatimSymlinks: true });
-  await writeFile(join(staging, 'step'), String(step));
-  await rm(checkpointDir(dir), { recursive: true, force: true });
-  await rename(staging, checkpointDir(dir));
+/** Which episode a sandbox belongs to, as the store keys its snapshots. */
+export interface SandboxOwner {
+  store: Pick<Store, 'saveSandboxSnapshot' | 'getSandboxSnapshot'>;
+  runId: string;
+  subDagIndex: number;
 }
 
 /**
- * Puts the sandbox back as it was before step `step`'s call, if that is the step of its checkpoint:
- * the server may have run that call before its reply was lost (it crashed, hung or answered
- * garbage, or the worker died), and asking again on the changed state would apply it twice. With no
- * checkpoint of that step, the call was never sent and the sandbox is already right. True when restored.
+ * Keeps the sandbox as it is before step `nextStep`, in the store: a retry of the episode, on this
+ * worker or any other that shares the store, resumes on these files.
  */
-export async function restoreSandbox(dir: string, step: number): Promise<boolean> {
-  const saved = await readFile(join(checkpointDir(dir), 'step'), 'utf8').catch(() => undefined);
-  if (saved !== String(step)) return false;
-  await rm(dir, { recursive: true, force: true });
-  await cp(join(checkpointDir(dir), 'state'), dir, { recursive: true, verbatimSymlinks: true });
+export async function snapshotSandbox(owner: SandboxOwner, dir: string, nextStep: number): Promise<void> {
+  await owner.store.saveSandboxSnapshot(owner.runId, owner.subDagIndex, nextStep, await archiveDirectory(dir));
+}
+
+/**
+ * Puts the (empty) sandbox back as it was before step `nextStep`: the latest snapshot taken at or
+ * before that step. Snapshots are taken after every call that may change the sandbox, so no such
+ * call lies between that snapshot and `nextStep`; a call the server ran before its reply was lost
+ * (it crashed, hung or answered garbage, or the worker died) is not in it, so asking again does not
+ * apply it twice. With no snapshot yet, the sandbox stays empty. True when restored.
+ */
+export async function restoreSandbox(owner: SandboxOwner, dir: string, nextStep: number): Promise<boolean> {
+  const snapshot = await owner.store.getSandboxSnapshot(owner.runId, owner.subDagIndex, nextStep);
+  if (!snapshot) return false;
+  await extractArchive(snapshot.archive, dir);
   return true;
-}
-
-function checkpointDir(dir: string): string {
-  return `${dir}.checkpoint`;
 }

@@ -66,6 +66,13 @@ CREATE TABLE IF NOT EXISTS episodes (
   updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   PRIMARY KEY (run_id, sub_dag_idx)
 );
+CREATE TABLE IF NOT EXISTS sandbox_snapshots (
+  run_id TEXT NOT NULL,
+  sub_dag_idx INTEGER NOT NULL,
+  next_step INTEGER NOT NULL,
+  archive BLOB NOT NULL,
+  PRIMARY KEY (run_id, sub_dag_idx, next_step)
+);
 CREATE TABLE IF NOT EXISTS tasks (
   run_id TEXT NOT NULL,
   task_id TEXT NOT NULL,

@@ -3,21 +3,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DiscoveredTool, JsonValue, RecordedCall, SubDag, Task, ToolEdge, ToolProfile, Verdict } from '../domain.js';
 import { SCHEMA } from './schema.js';
+import {
+  auditFromRow, callFromRow, episodeFromRow, json, liveRepeatFromRow, parse, runFromRow, snapshotFromRow, staleTasks, usageFromRow,
+  type AuditRow, type SnapshotRow, type CallRow, type EpisodeRow, type LiveRepeatRow, type RunRow, type UsageRow,
+} from './rows.js';
 import type { GeneratedAnswer, GenerationKey } from '../simulator/generation.js';
-import type { AuditResult, EpisodeRecord, LiveRepeat, LlmRejection, LlmUsageRecord, RunRecord, Store } from './store.js';
-
-const json = (value: unknown): string => JSON.stringify(value);
-const parse = <T>(text: string): T => JSON.parse(text) as T;
-
-interface UsageRow {
-  stage: string;
-  model: string;
-  calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-}
+import type { AuditResult, EpisodeRecord, LiveRepeat, LlmRejection, LlmUsageRecord, RunRecord, SandboxSnapshot, Store } from './store.js';
 
 /**
  * The embedded store: one SQLite file that several worker processes share (WAL mode, and a busy
@@ -47,13 +38,13 @@ export class SqliteStore implements Store {
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM runs WHERE run_id = ?').get(runId) as RunRow | undefined;
-    return row && runRecord(row);
+    return row && runFromRow(row);
   }
 
   async listRuns(prefix: string): Promise<RunRecord[]> {
     // substr rather than LIKE: a prefix may hold % or _.
     const rows = this.db.prepare('SELECT * FROM runs WHERE substr(run_id, 1, ?) = ? ORDER BY run_id').all(prefix.length, prefix) as RunRow[];
-    return rows.map(runRecord);
+    return rows.map(runFromRow);
   }
 
   async saveTools(runId: string, tools: DiscoveredTool[]): Promise<void> {
@@ -121,6 +112,20 @@ export class SqliteStore implements Store {
       ? this.db.prepare('SELECT * FROM calls WHERE run_id = ? ORDER BY sub_dag_idx, step').all(runId)
       : this.db.prepare('SELECT * FROM calls WHERE run_id = ? AND sub_dag_idx = ? ORDER BY step').all(runId, subDagIndex)) as CallRow[];
     return rows.map(callFromRow);
+  }
+
+  async saveSandboxSnapshot(runId: string, subDagIndex: number, nextStep: number, archive: Uint8Array): Promise<void> {
+    this.db
+      .prepare('INSERT OR REPLACE INTO sandbox_snapshots (run_id, sub_dag_idx, next_step, archive) VALUES (?, ?, ?, ?)')
+      .run(runId, subDagIndex, nextStep, Buffer.from(archive));
+  }
+
+  async getSandboxSnapshot(runId: string, subDagIndex: number, nextStep: number): Promise<SandboxSnapshot | undefined> {
+    const row = this.db
+      .prepare(`SELECT next_step, archive FROM sandbox_snapshots WHERE run_id = ? AND sub_dag_idx = ? AND next_step <= ?
+                ORDER BY next_step DESC LIMIT 1`)
+      .get(runId, subDagIndex, nextStep) as SnapshotRow | undefined;
+    return row && snapshotFromRow(row);
   }
 
   async saveEpisode(episode: EpisodeRecord): Promise<void> {
@@ -196,15 +201,7 @@ export class SqliteStore implements Store {
 
   async listLlmUsage(runId: string): Promise<LlmUsageRecord[]> {
     const rows = this.db.prepare('SELECT * FROM llm_usage WHERE run_id = ? ORDER BY stage, model').all(runId) as UsageRow[];
-    return rows.map((r) => ({
-      stage: r.stage,
-      model: r.model,
-      calls: r.calls,
-      inputTokens: r.input_tokens,
-      outputTokens: r.output_tokens,
-      cacheReadTokens: r.cache_read_tokens,
-      cacheWriteTokens: r.cache_write_tokens,
-    }));
+    return rows.map(usageFromRow);
   }
 
   async saveLlmAnswer(runId: string, stage: string, subject: string, answer: JsonValue): Promise<void> {
@@ -228,14 +225,14 @@ export class SqliteStore implements Store {
     const row = this.db
       .prepare('SELECT subject, round, started_at_ms, wall_ms, calls_json FROM live_repeats WHERE run_id = ? AND subject = ? AND round = ?')
       .get(runId, subject, round) as LiveRepeatRow | undefined;
-    return row && liveRepeat(row);
+    return row && liveRepeatFromRow(row);
   }
 
   async listLiveRepeats(runId: string): Promise<LiveRepeat[]> {
     const rows = this.db
       .prepare('SELECT subject, round, started_at_ms, wall_ms, calls_json FROM live_repeats WHERE run_id = ? ORDER BY subject, round')
       .all(runId) as LiveRepeatRow[];
-    return rows.map(liveRepeat);
+    return rows.map(liveRepeatFromRow);
   }
 
   async saveAuditResult(runId: string, r: AuditResult): Promise<void> {
@@ -248,13 +245,11 @@ export class SqliteStore implements Store {
     const rows = (auditId === undefined
       ? this.db.prepare('SELECT * FROM audit_results WHERE run_id = ? ORDER BY audited_at, rowid').all(runId)
       : this.db.prepare('SELECT * FROM audit_results WHERE run_id = ? AND audit_id = ? ORDER BY audited_at, rowid').all(runId, auditId)) as AuditRow[];
-    return rows.map((r) => ({ auditId: r.audit_id, taskId: r.task_id, holds: r.holds === 1, reason: r.reason }));
+    return rows.map(auditFromRow);
   }
 
   async listStaleTasks(runId: string): Promise<Map<string, string>> {
-    const latest = new Map<string, AuditResult>();
-    for (const result of await this.listAuditResults(runId)) latest.set(result.taskId, result);
-    return new Map([...latest.values()].filter((r) => !r.holds).map((r) => [r.taskId, r.reason]));
+    return staleTasks(await this.listAuditResults(runId));
   }
 
   async recordLlmRejection(runId: string, r: LlmRejection): Promise<void> {
@@ -300,57 +295,4 @@ export class SqliteStore implements Store {
   private jsonColumn<T>(sql: string, ...params: unknown[]): T[] {
     return (this.db.prepare(sql).all(...params) as Array<{ j: string }>).map((row) => parse<T>(row.j));
   }
-}
-
-interface RunRow { run_id: string; server_name: string; spec_json: string; options_json: string; planner: string }
-interface CallRow {
-  run_id: string; sub_dag_idx: number; step: number; phase: RecordedCall['phase']; tool: string; arguments_json: string;
-  result_json: string; is_error: number; error_kind: RecordedCall['errorKind'] | null; latency_ms: number;
-  links_json: string; planner: string;
-}
-interface EpisodeRow {
-  run_id: string; sub_dag_idx: number; status: EpisodeRecord['status']; planner: string; calls: number; errors: number;
-  linked_calls: number; error: string | null;
-}
-
-function callFromRow(row: CallRow): RecordedCall {
-  return {
-    runId: row.run_id,
-    subDagIndex: row.sub_dag_idx,
-    step: row.step,
-    phase: row.phase,
-    tool: row.tool,
-    arguments: parse(row.arguments_json),
-    result: parse(row.result_json),
-    isError: row.is_error === 1,
-    ...(row.error_kind ? { errorKind: row.error_kind } : {}),
-    latencyMs: row.latency_ms,
-    links: parse(row.links_json),
-    planner: row.planner,
-  };
-}
-
-function episodeFromRow(row: EpisodeRow): EpisodeRecord {
-  return {
-    runId: row.run_id,
-    subDagIndex: row.sub_dag_idx,
-    status: row.status,
-    planner: row.planner,
-    calls: row.calls,
-    errors: row.errors,
-    linkedCalls: row.linked_calls,
-    ...(row.error ? { error: row.error } : {}),
-  };
-}
-
-type LiveRepeatRow = { subject: string; round: number; started_at_ms: number; wall_ms: number; calls_json: string };
-
-function liveRepeat(row: LiveRepeatRow): LiveRepeat {
-  return { subject: row.subject, round: row.round, startedAtMs: row.started_at_ms, wallMs: row.wall_ms, calls: parse(row.calls_json) };
-}
-
-type AuditRow = { audit_id: string; task_id: string; holds: number; reason: string };
-
-function runRecord(row: RunRow): RunRecord {
-  return { runId: row.run_id, serverName: row.server_name, spec: parse(row.spec_json), options: parse(row.options_json), planner: row.planner };
 }

@@ -53,6 +53,11 @@ export interface LlmRejection {
   detail: JsonValue;
 }
 
+export interface SandboxSnapshot {
+  nextStep: number;
+  archive: Uint8Array;
+}
+
 export type EpisodeStatus = 'running' | 'done' | 'failed';
 
 export interface EpisodeRecord {
@@ -96,6 +101,14 @@ export interface Store {
   /** Returns false when this (run, sub-DAG, step) was already recorded. */
   recordCall(call: RecordedCall): Promise<boolean>;
   listCalls(runId: string, subDagIndex?: number): Promise<RecordedCall[]>;
+
+  /**
+   * An episode's sandbox files (an archive, see mcp/sandbox-archive.ts) as they are before step
+   * `nextStep`: what a retry on any worker resumes on. The same (run, sub-DAG, step) written again replaces it.
+   */
+  saveSandboxSnapshot(runId: string, subDagIndex: number, nextStep: number, archive: Uint8Array): Promise<void>;
+  /** The episode's latest snapshot taken for a step at most `nextStep`. */
+  getSandboxSnapshot(runId: string, subDagIndex: number, nextStep: number): Promise<SandboxSnapshot | undefined>;
 
   saveEpisode(episode: EpisodeRecord): Promise<void>;
   getEpisode(runId: string, subDagIndex: number): Promise<EpisodeRecord | undefined>;

@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,7 +15,7 @@ import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { PROJECT_ROOT, type RuntimeConfig } from '../../src/config.js';
 import { seededRandom } from '../../src/random.js';
 import { startRun } from '../../src/run-client.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { fleetServerWorkflowId, subDagWorkflowId, type FleetSummary, type GenerateServerDatasetInput, type RunSummary } from '../../src/api.js';
 import { safePathComponent } from '../../src/safe-path.js';
@@ -31,7 +32,9 @@ const SUB_DAGS = 6;
 const WORKER_KILLS_PER_RUN = 5;
 const STORE_LOCKS_PER_RUN = 2;
 const STORE_LOCK_MS = 2_000;
-const REPORT_FILE = resolve(PROJECT_ROOT, 'data/fault-report.json');
+// The suite runs on the store FIREFLY_STORE_URL names (PostgreSQL), else on SQLite: one report each.
+const ON_POSTGRES = Boolean(process.env.FIREFLY_STORE_URL);
+const REPORT_FILE = resolve(PROJECT_ROOT, ON_POSTGRES ? 'data/fault-report-postgres.json' : 'data/fault-report.json');
 const HOLD_LOCK = resolve(PROJECT_ROOT, 'test/faults/fixtures/hold-lock.mjs');
 
 /** The shapes runs take; each is explored fault-free once per seed, and every faulty run of that shape is compared with it. */
@@ -51,7 +54,7 @@ interface Env {
   /** Reads the env's store: another connection to the file the worker writes. */
   store: Store;
   /** How many calls the run has recorded, counted in SQL (cheap enough to poll). */
-  callCount(runId: string): number;
+  callCount(runId: string): Promise<number>;
   result(runId: string): Promise<RunSummary>;
 }
 
@@ -86,7 +89,7 @@ afterAll(async () => {
   const wallSeconds = Math.round((Date.now() - suiteStarted) / 1000);
   rows.sort((a, b) => ORDER.indexOf(a.fault) - ORDER.indexOf(b.fault));
   writeReport(REPORT_FILE, rows, wallSeconds);
-  console.log(`\nfault suite (${wallSeconds} s)\n${renderTable(rows)}\nreport: ${REPORT_FILE}\n`);
+  console.log(`\nfault suite on ${ON_POSTGRES ? 'PostgreSQL' : 'SQLite'} (${wallSeconds} s)\n${renderTable(rows)}\nreport: ${REPORT_FILE}\n`);
 });
 
 const baselines = new Map<string, Promise<Baseline>>();
@@ -200,7 +203,7 @@ async function activityRetries(client: Client, runId: string, subDags: number): 
 /** Waits until the run has recorded `calls` calls (or has closed); false if it closed first. */
 async function reached(env: Env, runId: string, calls: number, closed: () => boolean): Promise<boolean> {
   for (;;) {
-    if (env.callCount(runId) >= calls) return true;
+    if ((await env.callCount(runId)) >= calls) return true;
     if (closed()) return false;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -291,10 +294,10 @@ describe.concurrent('the fault suite over the development fleet', () => {
             if (!(await reached(env, runId, from + 1 + Math.floor(random() * 3), closed))) break;
             const worker = env.worker();
             worker.kill('SIGKILL');
-            kills.push(env.callCount(runId));
+            kills.push(await env.callCount(runId));
             await killed(worker);
             await env.replaceWorker();
-            from = Math.max(from, env.callCount(runId));
+            from = Math.max(from, await env.callCount(runId));
           }
           return kills;
         }, { maxConcurrentExplorations: 2 });
@@ -320,7 +323,7 @@ describe.concurrent('the fault suite over the development fleet', () => {
         await faultyRun(env, { ...shapes.memory, seed }, 'restart', () => ({ faults: [] }), async ({ runId, baseline, closed }) => {
           const [at] = explorationPoints('restart', seed, 1, baseline);
           if (!(await reached(env, runId, at!, closed))) return [];
-          const hit = env.callCount(runId);
+          const hit = await env.callCount(runId);
           env.devServer('stop');
           env.devServer('start');
           return [hit];
@@ -358,7 +361,7 @@ describe.concurrent('the fault suite over the development fleet', () => {
       for (const runId of [memory!, hello!]) {
         // Past its probe, with episodes in flight.
         if (!(await reached(env, runId, 12, () => closed))) break;
-        hits.push(env.callCount(runId));
+        hits.push(await env.callCount(runId));
         const worker = env.worker();
         worker.kill('SIGKILL');
         await killed(worker);
@@ -366,7 +369,7 @@ describe.concurrent('the fault suite over the development fleet', () => {
       }
       const cross = await crossRunOf(env, memory!.replace(/\/memory$/, ''), () => closed);
       if (cross && (await reached(env, cross, 12, () => closed))) {
-        hits.push(env.callCount(cross));
+        hits.push(await env.callCount(cross));
         env.devServer('stop');
         env.devServer('start');
       }
@@ -404,7 +407,9 @@ describe.concurrent('the fault suite over the development fleet', () => {
     const row: FaultRow = {
       fault: `store locked ${STORE_LOCK_MS / 1000} s ×${STORE_LOCKS_PER_RUN}`,
       server: 'filesystem',
-      note: `another process holds BEGIN EXCLUSIVE on the run's SQLite file for ${STORE_LOCK_MS} ms, ${STORE_LOCKS_PER_RUN} times per run at seed-picked points; the worker is a process of its own, whose writes wait (busy_timeout 10 s)`,
+      note: ON_POSTGRES
+        ? `another process holds LOCK TABLE calls IN EXCLUSIVE MODE on the PostgreSQL store for ${STORE_LOCK_MS} ms, ${STORE_LOCKS_PER_RUN} times per run at seed-picked points; the worker's writes wait`
+        : `another process holds BEGIN EXCLUSIVE on the run's SQLite file for ${STORE_LOCK_MS} ms, ${STORE_LOCKS_PER_RUN} times per run at seed-picked points; the worker is a process of its own, whose writes wait (busy_timeout 10 s)`,
       runs: [],
     };
     rows.push(row);
@@ -416,8 +421,8 @@ describe.concurrent('the fault suite over the development fleet', () => {
           const locks: number[] = [];
           for (const at of explorationPoints('store-lock', seed, STORE_LOCKS_PER_RUN, baseline)) {
             if (!(await reached(env, runId, at, closed))) break;
-            const hit = env.callCount(runId);
-            if ((await holdLock(env.config.storePath, STORE_LOCK_MS)) >= STORE_LOCK_MS) locks.push(hit);
+            const hit = await env.callCount(runId);
+            if ((await holdLock(env.config.storeUrl ?? env.config.storePath, STORE_LOCK_MS)) >= STORE_LOCK_MS) locks.push(hit);
           }
           return locks;
         });
@@ -438,15 +443,14 @@ async function processEnv(label: string, address?: string): Promise<ProcessEnv> 
   let current = await startWorkerProcess(config);
   cleanups.push(() => current.kill('SIGKILL'));
   const client = await connect(config);
-  const store = new SqliteStore(config.storePath);
-  const counter = new Database(config.storePath, { readonly: true, fileMustExist: true });
-  const count = counter.prepare('SELECT count(*) AS n FROM calls WHERE run_id = ?');
+  const store = await openStore(config);
+  const counter = callCounter(config);
   cleanups.push(() => client.connection.close(), () => store.close(), () => counter.close());
   return {
     config,
     client,
     store,
-    callCount: (runId) => (count.get(runId) as { n: number }).n,
+    callCount: counter.count,
     result: (id) => (address ? resultSurvivingOutage(client, id) : (client.workflow.getHandle(id).result() as Promise<RunSummary>)),
     worker: () => current,
     replaceWorker: async () => {
@@ -517,10 +521,24 @@ async function resultSurvivingOutage(client: Client, workflowId: string): Promis
   }
 }
 
-/** Holds BEGIN EXCLUSIVE on `file` from another process for `ms`; resolves to how long it was held. */
-function holdLock(file: string, ms: number): Promise<number> {
+/** Counts a run's calls in SQL on the store the worker writes, beside the Store (which reads whole rows). */
+function callCounter(config: RuntimeConfig): { count(runId: string): Promise<number>; close(): Promise<void> } {
+  if (config.storeUrl) {
+    const pool = new pg.Pool({ connectionString: config.storeUrl, max: 1 });
+    return {
+      count: async (runId) => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM calls WHERE run_id = $1', [runId])).rows[0]!.n,
+      close: () => pool.end(),
+    };
+  }
+  const db = new Database(config.storePath, { readonly: true, fileMustExist: true });
+  const count = db.prepare('SELECT count(*) AS n FROM calls WHERE run_id = ?');
+  return { count: async (runId) => (count.get(runId) as { n: number }).n, close: async () => void db.close() };
+}
+
+/** Holds the store's write lock (`target`: the SQLite file or the PostgreSQL URL) from another process for `ms`; resolves to how long it was held. */
+function holdLock(target: string, ms: number): Promise<number> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [HOLD_LOCK, file, String(ms)], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [HOLD_LOCK, target, String(ms)], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -7,13 +7,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { runtimeConfig, type RuntimeConfig } from '../../src/config.js';
 import { withoutDefaultModelKey } from '../../src/llm/config.js';
+import { connectionOptions } from '../../src/temporal-connection.js';
 import { createFireflyWorker, WORKFLOWS_PATH, type FireflyWorker, type WorkerExtras } from '../../worker.js';
 
-/** A config of this test's own: the shared dev server, a unique task queue, a fresh data directory. */
+/**
+ * A config of this test's own: the shared dev server, a unique task queue, a fresh data directory,
+ * and the store FIREFLY_STORE_URL names if set (a suite run on PostgreSQL), else SQLite in that directory.
+ */
 export function isolatedConfig(label: string, address = inject('temporalAddress')): RuntimeConfig {
   const dataDir = mkdtempSync(join(tmpdir(), `firefly-${label}-`));
   return {
-    ...runtimeConfig({ FIREFLY_DATA_DIR: dataDir }),
+    ...runtimeConfig({ FIREFLY_DATA_DIR: dataDir, FIREFLY_STORE_URL: process.env.FIREFLY_STORE_URL }),
     temporalAddress: address,
     taskQueue: `test-${label}-${randomUUID().slice(0, 8)}`,
   };
@@ -29,7 +33,7 @@ export function bundleWorkflows(): Promise<WorkflowBundle> {
 }
 
 export async function connect(config: RuntimeConfig): Promise<Client> {
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await Connection.connect(connectionOptions(config));
   return new Client({ connection, namespace: config.namespace });
 }
 

@@ -5,14 +5,17 @@ import { withoutDefaultModelKey } from '../../src/llm/config.js';
 
 /** A worker in its own process (`worker.ts`, as users run it), so that a test can SIGKILL it. */
 export async function startWorkerProcess(config: RuntimeConfig): Promise<ChildProcess> {
+  const { FIREFLY_STORE_URL: _inherited, ...env } = withoutDefaultModelKey(process.env);
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(PROJECT_ROOT, 'worker.ts')], {
     cwd: PROJECT_ROOT,
     env: {
-      ...withoutDefaultModelKey(process.env),
+      ...env,
       TEMPORAL_ADDRESS: config.temporalAddress,
       TEMPORAL_NAMESPACE: config.namespace,
       FIREFLY_TASK_QUEUE: config.taskQueue,
       FIREFLY_DATA_DIR: config.dataDir,
+      FIREFLY_DATASETS_DIR: config.datasetRoot,
+      ...(config.storeUrl ? { FIREFLY_STORE_URL: config.storeUrl } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

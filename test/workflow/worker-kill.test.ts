@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
 import type { RunSummary } from '../../src/api.js';
 import { connect, isolatedConfig, uniqueId } from '../helpers/temporal.js';
 import { killed, startWorkerProcess } from '../helpers/worker-process.js';
@@ -14,11 +15,11 @@ describe('a worker killed while explorations are in flight', () => {
   const config = isolatedConfig('kill');
   const workers: ChildProcess[] = [];
   let client: Client;
-  let store: SqliteStore;
+  let store: Store;
 
   beforeAll(async () => {
     client = await connect(config);
-    store = new SqliteStore(config.storePath);
+    store = await openStore(config);
   });
   afterAll(async () => {
     for (const worker of workers) worker.kill('SIGKILL');

@@ -1,199 +1,30 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DiscoveredTool, RecordedCall, SubDag, ToolEdge, ToolProfile } from '../../../src/domain.js';
+import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../../src/store/sqlite-store.js';
-import type { RunRecord } from '../../../src/store/store.js';
+import { describeStoreContract } from './store-contract.js';
 
-function call(runId: string, subDagIndex: number, step: number, fields: Partial<RecordedCall> = {}): RecordedCall {
+describeStoreContract('SqliteStore', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'firefly-store-test-'));
+  const path = join(dir, 'nested', 'firefly.sqlite');
   return {
-    runId,
-    subDagIndex,
-    step,
-    phase: 'explore',
-    tool: 'open_nodes',
-    arguments: { names: ['Ada Lovelace'] },
-    result: { content: [{ type: 'text', text: '{"entities":[]}' }], structuredContent: { entities: [] } },
-    isError: false,
-    latencyMs: 3.2,
-    links: [],
-    planner: 'offline',
-    ...fields,
+    store: new SqliteStore(path),
+    openOther: async () => new SqliteStore(path),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
   };
-}
-
-function subDag(index: number, tools: string[]): SubDag {
-  return { index, key: tools.join('>'), tools, edges: [], shape: tools.length === 1 ? 'single' : 'chain' };
-}
+});
 
 describe('SqliteStore', () => {
-  let dir: string;
-  let path: string;
-  let store: SqliteStore;
-  const runId = 'run-store';
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'firefly-store-test-'));
-    path = join(dir, 'nested', 'firefly.sqlite');
-    store = new SqliteStore(path);
-  });
-  afterEach(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('creates its directory and remembers where it is', () => {
-    expect(store.location).toBe(path);
-  });
-
-  describe('calls', () => {
-    it('records a step once: the second write returns false and keeps the first content', async () => {
-      const first = call(runId, 0, 0, { arguments: { names: ['first'] } });
-      expect(await store.recordCall(first)).toBe(true);
-      expect(await store.recordCall(call(runId, 0, 0, { arguments: { names: ['second'] }, isError: true, errorKind: 'is-error' }))).toBe(false);
-      expect(await store.listCalls(runId, 0)).toEqual([first]);
-    });
-
-    it('gives every field back exactly, with and without an error kind', async () => {
-      const linked = call(runId, 0, 1, {
-        arguments: { names: ['${sandbox}/ünïcode "quoted"', 'x'], nested: { n: 1.5, off: false, none: null } },
-        result: { isError: true, content: [{ type: 'text', text: 'MCP error -32602: bad' }] },
-        isError: true,
-        errorKind: 'is-error',
-        latencyMs: 0.4,
-        links: [{ argument: 'names[0]', fromStep: 0, outputPath: 'entities[0].name', value: 'Ada Lovelace' }],
-      });
-      const setup = call(runId, 0, 0, { phase: 'setup', planner: 'setup', tool: 'create_entities' });
-      await store.recordCall(linked);
-      await store.recordCall(setup);
-      const [readSetup, readLinked] = await store.listCalls(runId, 0);
-      expect(readLinked).toEqual(linked);
-      expect(readSetup).toEqual(setup);
-      expect(readSetup).not.toHaveProperty('errorKind');
-    });
-
-    it('lists one episode by step, or the whole run by sub-DAG then step', async () => {
-      for (const [index, step] of [[1, 1], [0, 2], [-1, 0], [1, 0], [0, 0], [0, 1]] as const) {
-        await store.recordCall(call(runId, index, step));
-      }
-      await store.recordCall(call('other-run', 0, 0));
-      expect((await store.listCalls(runId, 0)).map((c) => c.step)).toEqual([0, 1, 2]);
-      expect((await store.listCalls(runId)).map((c) => [c.subDagIndex, c.step])).toEqual([
-        [-1, 0], [0, 0], [0, 1], [0, 2], [1, 0], [1, 1],
-      ]);
-      expect(await store.listCalls(runId, 7)).toEqual([]);
-    });
-  });
-
-  describe('runs', () => {
-    it('upserts a run under its ID', async () => {
-      const run: RunRecord = { runId, serverName: 'memory', spec: { name: 'memory', args: ['${bin:x}'] }, options: { seed: 1 }, planner: 'offline' };
-      await store.saveRun(run);
-      expect(await store.getRun(runId)).toEqual(run);
-      const changed: RunRecord = { ...run, options: { seed: 2, subDagCount: 3 }, planner: 'claude' };
-      await store.saveRun(changed);
-      expect(await store.getRun(runId)).toEqual(changed);
-      expect(await store.getRun('missing')).toBeUndefined();
-    });
-  });
-
-  describe('sub-DAGs', () => {
-    it('keeps the first sub-DAG stored under an index: sampling again never reshuffles a run', async () => {
-      const first = [subDag(0, ['create_entities', 'open_nodes']), subDag(1, ['read_graph'])];
-      await store.saveSubDags(runId, first);
-      await store.saveSubDags(runId, [subDag(1, ['search_nodes']), subDag(2, ['delete_entities'])]);
-      expect(await store.listSubDags(runId)).toEqual([...first, subDag(2, ['delete_entities'])]);
-      expect(await store.getSubDag(runId, 1)).toEqual(first[1]);
-      expect(await store.getSubDag(runId, 9)).toBeUndefined();
-    });
-  });
-
-  describe('tools, profiles and edges', () => {
-    it('replaces a run’s set on every save and lists it by name', async () => {
-      const tools: DiscoveredTool[] = [
-        { name: 'search_nodes', description: 's', inputSchema: { type: 'object' }, usable: true },
-        { name: 'echo', description: 'e', inputSchema: {}, usable: false, skipReason: 'excluded by the spec' },
-      ];
-      await store.saveTools(runId, tools);
-      await store.saveTools(runId, tools);
-      expect(await store.listTools(runId)).toEqual([tools[1], tools[0]]);
-      await store.saveTools(runId, [tools[0]!]);
-      expect(await store.listTools(runId)).toEqual([tools[0]]);
-
-      const profile: ToolProfile = { name: 'open_nodes', description: 'o', inputs: [{ path: 'names[]', type: 'string', required: true }], outputs: [] };
-      await store.saveProfiles(runId, [profile]);
-      await store.saveProfiles(runId, [profile]);
-      expect(await store.listProfiles(runId)).toEqual([profile]);
-
-      const edge: ToolEdge = {
-        from: 'create_entities', to: 'open_nodes', confidence: 'high',
-        mappings: [{ input: 'names[]', output: 'entities[].name', score: 0.9 }], judge: 'offline', reason: 'names match',
-      };
-      await store.saveEdges(runId, [edge]);
-      await store.saveEdges(runId, [edge]);
-      expect(await store.listEdges(runId)).toEqual([edge]);
-    });
-  });
-
-  describe('episodes', () => {
-    it('keeps the latest state of an episode and lists them by index', async () => {
-      await store.saveEpisode({ runId, subDagIndex: 2, status: 'running', planner: 'offline', calls: 0, errors: 0, linkedCalls: 0 });
-      await store.saveEpisode({ runId, subDagIndex: 2, status: 'done', planner: 'offline', calls: 3, errors: 1, linkedCalls: 1 });
-      const failed = { runId, subDagIndex: 0, status: 'failed', planner: 'offline', calls: 1, errors: 1, linkedCalls: 0, error: 'server crashed' } as const;
-      await store.saveEpisode(failed);
-      expect(await store.getEpisode(runId, 2)).toEqual({ runId, subDagIndex: 2, status: 'done', planner: 'offline', calls: 3, errors: 1, linkedCalls: 1 });
-      expect((await store.listEpisodes(runId)).map((e) => [e.subDagIndex, e.status])).toEqual([[0, 'failed'], [2, 'done']]);
-      expect(await store.getEpisode(runId, 0)).toEqual(failed);
-    });
-  });
-
-  describe('two connections on one file (two worker processes)', () => {
-    it('each sees the other’s writes, and a step recorded by one is refused by the other', async () => {
-      const other = new SqliteStore(path);
-      try {
-        await store.saveRun({ runId, serverName: 'memory', spec: {}, options: {}, planner: 'offline' });
-        expect((await other.getRun(runId))?.serverName).toBe('memory');
-
-        expect(await other.recordCall(call(runId, 0, 0, { tool: 'by-other' }))).toBe(true);
-        expect(await store.recordCall(call(runId, 0, 0, { tool: 'by-first' }))).toBe(false);
-        expect(await store.recordCall(call(runId, 0, 1))).toBe(true);
-        for (const reader of [store, other]) {
-          expect((await reader.listCalls(runId, 0)).map((c) => [c.step, c.tool])).toEqual([[0, 'by-other'], [1, 'open_nodes']]);
-        }
-        await other.saveSubDags(runId, [subDag(0, ['read_graph'])]);
-        expect(await store.getSubDag(runId, 0)).toEqual(subDag(0, ['read_graph']));
-      } finally {
-        await other.close();
-      }
-    });
-  });
-
-  it('adds model usage up per stage and model, every response counted, and keeps it per run', async () => {
-    const usage = { calls: 1, inputTokens: 100, outputTokens: 10, cacheReadTokens: 50, cacheWriteTokens: 0 };
-    await store.addLlmUsage('r1', { stage: 'judge', model: 'claude-haiku-4-5', ...usage });
-    await store.addLlmUsage('r1', { stage: 'judge', model: 'claude-haiku-4-5', ...usage, cacheWriteTokens: 7 });
-    await store.addLlmUsage('r1', { stage: 'explore', model: 'claude-sonnet-4-6', ...usage });
-    await store.addLlmUsage('r2', { stage: 'judge', model: 'claude-haiku-4-5', ...usage });
-    expect(await store.listLlmUsage('r1')).toEqual([
-      { stage: 'explore', model: 'claude-sonnet-4-6', calls: 1, inputTokens: 100, outputTokens: 10, cacheReadTokens: 50, cacheWriteTokens: 0 },
-      { stage: 'judge', model: 'claude-haiku-4-5', calls: 2, inputTokens: 200, outputTokens: 20, cacheReadTokens: 100, cacheWriteTokens: 7 },
-    ]);
-    expect(await store.listLlmUsage('r2')).toHaveLength(1);
-  });
-
-  it('keeps the latest rejection of each (stage, subject)', async () => {
-    await store.recordLlmRejection('r1', { stage: 'synthesize', subject: 'sub-dag-0/proposal-1', reason: 'no step 9', detail: { step: 9 } });
-    await store.recordLlmRejection('r1', { stage: 'synthesize', subject: 'sub-dag-0/proposal-1', reason: 'no step 8', detail: { step: 8 } });
-    await store.recordLlmRejection('r1', { stage: 'judge', subject: 'batch-0/P3/0', reason: 'unknown pair', detail: null });
-    expect(await store.listLlmRejections('r1')).toEqual([
-      { stage: 'judge', subject: 'batch-0/P3/0', reason: 'unknown pair', detail: null },
-      { stage: 'synthesize', subject: 'sub-dag-0/proposal-1', reason: 'no step 8', detail: { step: 8 } },
-    ]);
-  });
-
-  it('closes more than once without failing', async () => {
-    await store.close();
-    await expect(store.close()).resolves.toBeUndefined();
+  it('creates its directory and remembers where it is', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'firefly-store-test-'));
+    const path = join(dir, 'nested', 'firefly.sqlite');
+    const store = new SqliteStore(path);
+    try {
+      expect(store.location).toBe(path);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
