@@ -127,7 +127,7 @@ export function exportFleetDatasetActivity(deps: ActivityDeps) {
       const planners = [...new Set(runs.map((r) => r.planner))];
       const summary = await exportDataset({
         dir: join(deps.datasetRoot, safePathComponent(input.fleetId, 'fleetId')),
-        run: { runId: input.fleetId, server: input.fleetId, planner: planners.join(', '), synthesizer: planners.join(', ') },
+        run: { runId: input.fleetId, server: input.fleetId, servers: input.servers.map((s) => s.name), planner: planners.join(', '), synthesizer: planners.join(', ') },
         tools,
         setups: new Map(runs.map((r) => [r.runId, r.setup])),
         splits,

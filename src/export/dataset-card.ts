@@ -32,7 +32,7 @@ function header({ run, counts }: CardInput) {
     license: 'other',
     language: ['en'],
     task_categories: ['text-generation', 'question-answering'],
-    tags: ['tool-calling', 'function-calling', 'mcp', 'agents', 'synthetic', 'verified', 'firefly', `mcp-server-${run.server}`],
+    tags: ['tool-calling', 'function-calling', 'mcp', 'agents', 'synthetic', 'verified', 'firefly', ...(run.servers ?? [run.server]).map((s) => `mcp-server-${s}`)],
     size_categories: [sizeCategory(counts.tasks)],
     configs: DATASET_CONFIGS.map((c) => ({ config_name: c.configName, data_files: [{ split: 'train', path: c.file }] })),
   };
@@ -74,8 +74,8 @@ function body({ run, models, pipelineVersion, counts, skipped, hasSimulatorDoc, 
   const rejected = Object.entries(counts.rejectedByCheck);
   return `# FireFly tool-calling tasks: \`${run.server}\`
 
-Verified tool-calling tasks generated from the real MCP server \`${run.server}\` by FireFly-TS ${pipelineVersion}
-(run \`${run.runId}\`). The server's tools were explored on fresh sandboxed instances and every call
+Verified tool-calling tasks generated from ${run.servers ? `the ${run.servers.length} real MCP servers of a fleet (${run.servers.map((s) => `\`${s}\``).join(', ')}), and across them,` : `the real MCP server \`${run.server}\``} by FireFly-TS ${pipelineVersion}
+(run \`${run.runId}\`). The servers' tools were explored on fresh sandboxed instances and every call
 was recorded; each task was then written backward from recorded results, so its answer was observed
 on the real server. Planner: \`${run.planner}\`. Synthesizer: \`${run.synthesizer}\`. Judge: \`${run.judge ?? 'none (deterministic checks only)'}\`.
 ${modelsLine(models, counts.tasks)}

@@ -10,7 +10,8 @@ import type { ReportData } from '../report/report-data.js';
 export interface ExportInput {
   /** Replaced whole, once the new dataset is complete (see swap-dir.ts): an earlier export stays readable until then. */
   dir: string;
-  run: { runId: string; server: string; planner: string; synthesizer: string; judge?: string };
+  /** `servers`: a fleet's, whose dataset is named `server` (the fleet's ID). */
+  run: { runId: string; server: string; servers?: string[]; planner: string; synthesizer: string; judge?: string };
   /** The run's models per stage and what they cost; absent for a run without models. */
   models?: RunModelsRecord;
   /** The server's tools; the usable ones are offered to the agent in every task. */
