@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { LlmConfigError, resolveLlmConfig, type OnlineLlmConfig } from '../llm/config.js';
 import { isLoopbackHost, MIN_TOKEN_LENGTH, TOKEN_ENV, tokenProblem } from '../simulator/http-access.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../simulator/jsonrpc-check.js';
-import { DEFAULT_RETRIEVAL_THRESHOLD } from '../simulator/simulator.js';
+import { ANSWER_POLICIES, DEFAULT_RETRIEVAL_THRESHOLD, type AnswerPolicy } from '../simulator/simulator.js';
 import { UsageError } from './usage-error.js';
 
 export interface SimulateOptions {
@@ -12,6 +12,8 @@ export interface SimulateOptions {
   host: string;
   port: number;
   threshold: number;
+  /** What answers a call no recording matches exactly in the episode's state (simulator.ts). */
+  policy: AnswerPolicy;
   /** HTTP only: the bearer token every request must carry (--token, else FIREFLY_SIMULATOR_TOKEN). */
   token?: string;
   /** The largest HTTP request body or stdio line, in bytes. */
@@ -24,7 +26,7 @@ export interface SimulateOptions {
 const MIN_MESSAGE_BYTES = 1024;
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
-export const SIMULATE_USAGE = `usage: firefly simulate --dataset DIR [--http [--port N] [--host H] [--token T]] [--threshold X] [--max-message-bytes N]
+export const SIMULATE_USAGE = `usage: firefly simulate --dataset DIR [--http [--port N] [--host H] [--token T]] [--policy P] [--threshold X] [--max-message-bytes N]
                         [--generate [--llm JSON|FILE]]
 
 Serves a dataset's simulator (DIR/simulator.sqlite) as an MCP server: over stdio by default,
@@ -37,7 +39,11 @@ or over streamable HTTP with --http (127.0.0.1, a free port unless --port is giv
   --token T        HTTP bearer token: every request must send Authorization: Bearer T, else 401
                    (default \$${TOKEN_ENV}, which keeps it out of the process list);
                    at least ${MIN_TOKEN_LENGTH} characters, e.g. $(openssl rand -hex 32)
-  --threshold X    least argument similarity for a retrieved answer, 0..1 (default ${DEFAULT_RETRIEVAL_THRESHOLD})
+  --policy P       strict (default): only a recording of the same call in the same episode state
+                   answers, anything else is a no-data error; lenient: the nearest recording
+                   answers when its similarity, divided by 1 + its state distance, reaches
+                   --threshold (every answer's _meta says which, and how far)
+  --threshold X    lenient only: least similarity for a retrieved answer, 0..1 (default ${DEFAULT_RETRIEVAL_THRESHOLD})
   --max-message-bytes N
                    largest HTTP request body (larger: 413) or stdio line (larger: a JSON-RPC
                    error), in bytes (default ${DEFAULT_MAX_MESSAGE_BYTES}, 1 MiB)
@@ -51,7 +57,7 @@ or over streamable HTTP with --http (127.0.0.1, a free port unless --port is giv
                    "baseURL":"http://127.0.0.1:8000/v1","model":"qwen3:8b"}'
                    (default: Anthropic when \$ANTHROPIC_API_KEY is set)`;
 
-const FLAGS = ['--dataset', '--http', '--port', '--host', '--token', '--threshold', '--max-message-bytes', '--generate', '--llm'];
+const FLAGS = ['--dataset', '--http', '--port', '--host', '--token', '--policy', '--threshold', '--max-message-bytes', '--generate', '--llm'];
 
 /**
  * Parses `simulate`'s flags; every problem is a UsageError that names the flag and the fix.
@@ -59,7 +65,7 @@ const FLAGS = ['--dataset', '--http', '--port', '--host', '--token', '--threshol
  */
 export function parseSimulateOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): SimulateOptions {
   let values: {
-    dataset?: string; http?: boolean; port?: string; host?: string; token?: string; threshold?: string; 'max-message-bytes'?: string;
+    dataset?: string; http?: boolean; port?: string; host?: string; token?: string; policy?: string; threshold?: string; 'max-message-bytes'?: string;
     generate?: boolean; llm?: string;
   };
   try {
@@ -71,6 +77,7 @@ export function parseSimulateOptions(argv: string[], env: NodeJS.ProcessEnv = pr
         port: { type: 'string' },
         host: { type: 'string' },
         token: { type: 'string' },
+        policy: { type: 'string' },
         threshold: { type: 'string' },
         'max-message-bytes': { type: 'string' },
         generate: { type: 'boolean' },
@@ -98,6 +105,10 @@ export function parseSimulateOptions(argv: string[], env: NodeJS.ProcessEnv = pr
         `or bind this machine only with --host 127.0.0.1`,
     );
   }
+  const policy = parsePolicy(values.policy);
+  if (values.threshold !== undefined && policy !== 'lenient') {
+    throw new UsageError('--threshold applies to --policy lenient only (strict answers only the same call in the same state): add --policy lenient, or remove --threshold');
+  }
   if (values.llm !== undefined && values.generate !== true) throw new UsageError('--llm applies to --generate only: add --generate, or remove --llm');
   const generate = values.generate === true ? parseGenerate(values.llm, env) : undefined;
   return {
@@ -106,6 +117,7 @@ export function parseSimulateOptions(argv: string[], env: NodeJS.ProcessEnv = pr
     host,
     port: values.port === undefined ? 0 : parsePort(values.port),
     threshold: values.threshold === undefined ? DEFAULT_RETRIEVAL_THRESHOLD : parseThreshold(values.threshold),
+    policy,
     ...(token === undefined ? {} : { token }),
     maxMessageBytes: values['max-message-bytes'] === undefined ? DEFAULT_MAX_MESSAGE_BYTES : parseMessageBytes(values['max-message-bytes']),
     ...(generate === undefined ? {} : { generate }),
@@ -160,6 +172,12 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65_535) throw new UsageError(`--port ${text} is not a port: give an integer from 0 to 65535 (0 picks a free one)`);
   return port;
+}
+
+export function parsePolicy(text: string | undefined): AnswerPolicy {
+  if (text === undefined) return 'strict';
+  if (!(ANSWER_POLICIES as readonly string[]).includes(text)) throw new UsageError(`--policy ${text} is not a policy: give strict (the default) or lenient`);
+  return text as AnswerPolicy;
 }
 
 function parseThreshold(text: string): number {

@@ -38,6 +38,9 @@ export function createSimulatorServer(simulator: Simulator, options: { onError?:
       const text = (answer.result as { content: Array<{ text: string }> }).content[0]?.text ?? `Unknown tool "${name}"`;
       throw new McpError(ErrorCode.InvalidParams, text, answerMeta(answer));
     }
+    if (answer.invalidArguments !== undefined) {
+      throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool ${name}: ${answer.invalidArguments}`, answerMeta(answer));
+    }
     return toWireResult(answer);
   };
   server.onerror = (error) => options.onError?.(error);
