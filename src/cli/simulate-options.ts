@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { LlmConfigError, resolveLlmConfig, type OnlineLlmConfig } from '../llm/config.js';
 import { isLoopbackHost, MIN_TOKEN_LENGTH, TOKEN_ENV, tokenProblem } from '../simulator/http-access.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../simulator/jsonrpc-check.js';
+import { DEFAULT_IDLE_MINUTES, DEFAULT_MAX_SESSIONS_PER_CLIENT } from '../simulator/session-table.js';
 import { ANSWER_POLICIES, DEFAULT_RETRIEVAL_THRESHOLD, type AnswerPolicy } from '../simulator/simulator.js';
 import { UsageError } from './usage-error.js';
 
@@ -18,6 +19,10 @@ export interface SimulateOptions {
   token?: string;
   /** The largest HTTP request body or stdio line, in bytes. */
   maxMessageBytes: number;
+  /** HTTP only: a session unused this long ends (--idle-minutes). */
+  idleMs: number;
+  /** HTTP only: sessions one client may hold at once (--max-sessions-per-client). */
+  maxSessionsPerClient: number;
   /** --generate: the model that answers misses (its `simulate` stage), generated answers stored in the cache file. */
   generate?: OnlineLlmConfig;
 }
@@ -26,7 +31,8 @@ export interface SimulateOptions {
 const MIN_MESSAGE_BYTES = 1024;
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
-export const SIMULATE_USAGE = `usage: firefly simulate --dataset DIR [--http [--port N] [--host H] [--token T]] [--policy P] [--threshold X] [--max-message-bytes N]
+export const SIMULATE_USAGE = `usage: firefly simulate --dataset DIR [--http [--port N] [--host H] [--token T] [--idle-minutes M] [--max-sessions-per-client N]]
+                        [--policy P] [--threshold X] [--max-message-bytes N]
                         [--generate [--llm JSON|FILE]]
 
 Serves a dataset's simulator (DIR/simulator.sqlite) as an MCP server: over stdio by default,
@@ -39,6 +45,11 @@ or over streamable HTTP with --http (127.0.0.1, a free port unless --port is giv
   --token T        HTTP bearer token: every request must send Authorization: Bearer T, else 401
                    (default \$${TOKEN_ENV}, which keeps it out of the process list);
                    at least ${MIN_TOKEN_LENGTH} characters, e.g. $(openssl rand -hex 32)
+  --idle-minutes M HTTP: a session (an episode) unused for M minutes ends and its state is freed
+                   (default ${DEFAULT_IDLE_MINUTES})
+  --max-sessions-per-client N
+                   HTTP: sessions one client address may hold at once; past it that client gets
+                   503 until it ends some or they expire (default ${DEFAULT_MAX_SESSIONS_PER_CLIENT})
   --policy P       strict (default): only a recording of the same call in the same episode state
                    answers, anything else is a no-data error; lenient: the nearest recording
                    answers when its similarity, divided by 1 + its state distance, reaches
@@ -57,7 +68,7 @@ or over streamable HTTP with --http (127.0.0.1, a free port unless --port is giv
                    "baseURL":"http://127.0.0.1:8000/v1","model":"qwen3:8b"}'
                    (default: Anthropic when \$ANTHROPIC_API_KEY is set)`;
 
-const FLAGS = ['--dataset', '--http', '--port', '--host', '--token', '--policy', '--threshold', '--max-message-bytes', '--generate', '--llm'];
+const FLAGS = ['--dataset', '--http', '--port', '--host', '--token', '--idle-minutes', '--max-sessions-per-client', '--policy', '--threshold', '--max-message-bytes', '--generate', '--llm'];
 
 /**
  * Parses `simulate`'s flags; every problem is a UsageError that names the flag and the fix.
@@ -65,7 +76,7 @@ const FLAGS = ['--dataset', '--http', '--port', '--host', '--token', '--policy',
  */
 export function parseSimulateOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): SimulateOptions {
   let values: {
-    dataset?: string; http?: boolean; port?: string; host?: string; token?: string; policy?: string; threshold?: string; 'max-message-bytes'?: string;
+    dataset?: string; http?: boolean; port?: string; host?: string; token?: string; 'idle-minutes'?: string; 'max-sessions-per-client'?: string; policy?: string; threshold?: string; 'max-message-bytes'?: string;
     generate?: boolean; llm?: string;
   };
   try {
@@ -77,6 +88,8 @@ export function parseSimulateOptions(argv: string[], env: NodeJS.ProcessEnv = pr
         port: { type: 'string' },
         host: { type: 'string' },
         token: { type: 'string' },
+        'idle-minutes': { type: 'string' },
+        'max-sessions-per-client': { type: 'string' },
         policy: { type: 'string' },
         threshold: { type: 'string' },
         'max-message-bytes': { type: 'string' },
@@ -93,7 +106,7 @@ export function parseSimulateOptions(argv: string[], env: NodeJS.ProcessEnv = pr
     throw new UsageError(`--dataset is missing: give the dataset directory that holds simulator.sqlite, e.g. firefly simulate --dataset data/datasets/memory-1`);
   }
   const http = values.http === true;
-  for (const flag of ['port', 'host', 'token'] as const) {
+  for (const flag of ['port', 'host', 'token', 'idle-minutes', 'max-sessions-per-client'] as const) {
     if (!http && values[flag] !== undefined) throw new UsageError(`--${flag} applies to HTTP only: add --http, or remove --${flag} to serve over stdio`);
   }
   const host = values.host ?? '127.0.0.1';
@@ -118,6 +131,8 @@ export function parseSimulateOptions(argv: string[], env: NodeJS.ProcessEnv = pr
     port: values.port === undefined ? 0 : parsePort(values.port),
     threshold: values.threshold === undefined ? DEFAULT_RETRIEVAL_THRESHOLD : parseThreshold(values.threshold),
     policy,
+    idleMs: parseIdleMinutes(values['idle-minutes']),
+    maxSessionsPerClient: parseSessionLimit(values['max-sessions-per-client']),
     ...(token === undefined ? {} : { token }),
     maxMessageBytes: values['max-message-bytes'] === undefined ? DEFAULT_MAX_MESSAGE_BYTES : parseMessageBytes(values['max-message-bytes']),
     ...(generate === undefined ? {} : { generate }),
@@ -172,6 +187,25 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65_535) throw new UsageError(`--port ${text} is not a port: give an integer from 0 to 65535 (0 picks a free one)`);
   return port;
+}
+
+/** --idle-minutes: minutes, fractions allowed (a test may want seconds), in milliseconds. */
+export function parseIdleMinutes(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_IDLE_MINUTES * 60_000;
+  const minutes = Number(text);
+  if (text.trim() === '' || !(minutes > 0 && minutes <= 7 * 24 * 60)) {
+    throw new UsageError(`--idle-minutes ${text} is not a duration: give minutes above 0 and at most a week, e.g. ${DEFAULT_IDLE_MINUTES} (fractions allowed: 0.5 is 30 s)`);
+  }
+  return Math.round(minutes * 60_000);
+}
+
+export function parseSessionLimit(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_SESSIONS_PER_CLIENT;
+  const limit = Number(text);
+  if (!/^\d+$/.test(text) || limit < 1 || limit > 1_000_000) {
+    throw new UsageError(`--max-sessions-per-client ${text} is not a count: give a whole number from 1 to 1000000, e.g. ${DEFAULT_MAX_SESSIONS_PER_CLIENT}`);
+  }
+  return limit;
 }
 
 export function parsePolicy(text: string | undefined): AnswerPolicy {

@@ -94,6 +94,8 @@ async function serve(simulator: Simulator, options: SimulateOptions): Promise<vo
     port: options.port,
     ...(options.token === undefined ? {} : { token: options.token }),
     maxMessageBytes: options.maxMessageBytes,
+    idleMs: options.idleMs,
+    maxSessionsPerClient: options.maxSessionsPerClient,
     log,
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
