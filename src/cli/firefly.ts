@@ -1,17 +1,24 @@
 #!/usr/bin/env -S node --import tsx
 import { LlmConfigError } from '../llm/config.js';
 import { SimulatorCacheError } from '../simulator/errors.js';
+import { parseServeEnvOptions, runServeEnv, SERVE_ENV_USAGE } from './serve-env.js';
 import { runSimulate } from './simulate.js';
 import { parseSimulateOptions, SIMULATE_USAGE } from './simulate-options.js';
 import { UsageError } from './usage-error.js';
 
-/** The `firefly` command. Subcommands: simulate. Usage problems exit 2, other failures 1. */
+/** The `firefly` command. Usage problems exit 2, other failures 1. */
+const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<void> }> = {
+  simulate: { usage: SIMULATE_USAGE, run: (argv) => runSimulate(parseSimulateOptions(argv)) },
+  'serve-env': { usage: SERVE_ENV_USAGE, run: (argv) => runServeEnv(parseServeEnvOptions(argv)) },
+};
+
 const USAGE = `usage: firefly <command> [flags]
 
 commands:
   simulate   serve a dataset's simulator as an MCP server
+  serve-env  serve a dataset as an RL environment (Open Reward Standard, per-episode MCP)
 
-${SIMULATE_USAGE}`;
+${Object.values(COMMANDS).map((c) => c.usage).join('\n\n')}`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -20,12 +27,13 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = command === undefined ? 2 : 0;
     return;
   }
-  if (command !== 'simulate') throw new UsageError(`unknown command "${command}": the commands are: simulate (see firefly --help)`);
+  const chosen = COMMANDS[command];
+  if (!chosen) throw new UsageError(`unknown command "${command}": the commands are: ${Object.keys(COMMANDS).join(', ')} (see firefly --help)`);
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stderr.write(`${SIMULATE_USAGE}\n`);
+    process.stderr.write(`${chosen.usage}\n`);
     return;
   }
-  await runSimulate(parseSimulateOptions(rest));
+  await chosen.run(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -175,7 +175,7 @@ function parseGenerate(llm: string | undefined, env: NodeJS.ProcessEnv): OnlineL
 }
 
 /** --token wins over the environment; an empty environment variable counts as unset. */
-function parseToken(flag: string | undefined, fromEnv: string | undefined): string | undefined {
+export function parseToken(flag: string | undefined, fromEnv: string | undefined): string | undefined {
   const [token, source] = flag !== undefined ? [flag, '--token'] : fromEnv ? [fromEnv, TOKEN_ENV] : [undefined, ''];
   if (token === undefined) return undefined;
   const problem = tokenProblem(token, source);
@@ -183,7 +183,7 @@ function parseToken(flag: string | undefined, fromEnv: string | undefined): stri
   return token;
 }
 
-function parsePort(text: string): number {
+export function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65_535) throw new UsageError(`--port ${text} is not a port: give an integer from 0 to 65535 (0 picks a free one)`);
   return port;
@@ -214,7 +214,7 @@ export function parsePolicy(text: string | undefined): AnswerPolicy {
   return text as AnswerPolicy;
 }
 
-function parseThreshold(text: string): number {
+export function parseThreshold(text: string): number {
   const threshold = Number(text);
   if (text.trim() === '' || !(threshold >= 0 && threshold <= 1)) {
     throw new UsageError(`--threshold ${text} is not a similarity: give a number from 0 to 1, e.g. ${DEFAULT_RETRIEVAL_THRESHOLD}`);
@@ -232,7 +232,7 @@ function parseMessageBytes(text: string): number {
   return bytes;
 }
 
-function describeParseError(error: unknown): string {
+export function describeParseError(error: unknown): string {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   const flag = /'([^']+)'/.exec(message)?.[1];

@@ -170,7 +170,7 @@ export async function serveHttp(simulator: Simulator, options: HttpOptions = {})
  * ordinary JSON-RPC error response to that request, which a client reads as one), 400 otherwise.
  * A batch with any bad member is refused whole, with 400 and one error per bad member.
  */
-function refusal(json: unknown): { status: number; body: WireError | WireError[] } | undefined {
+export function refusal(json: unknown): { status: number; body: WireError | WireError[] } | undefined {
   if (!Array.isArray(json)) {
     const checked = checkMessage(json);
     if (!('problem' in checked)) return undefined;
@@ -187,12 +187,12 @@ function refusal(json: unknown): { status: number; body: WireError | WireError[]
   return problems.length > 0 ? { status: 400, body: problems } : undefined;
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
+export function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-function hostnameOf(hostHeader: string | undefined): string {
+export function hostnameOf(hostHeader: string | undefined): string {
   if (!hostHeader) return '';
   try {
     return new URL(`http://${hostHeader}`).hostname;
@@ -206,7 +206,7 @@ function hostnameOf(hostHeader: string | undefined): string {
  * Content-Length says so). Reading stops there, without destroying the request, so the 413 still
  * reaches the client; Node discards the rest of the body.
  */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string | 'too large'> {
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<string | 'too large'> {
   if (Number(req.headers['content-length']) > maxBytes) return Promise.resolve('too large');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -243,7 +243,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string | 'too
 }
 
 /** A plain HTTP answer; with a code, a JSON-RPC error body as the SDK's transport writes them. */
-function reply(res: ServerResponse, status: number, code: number | null, message: string): void {
+export function reply(res: ServerResponse, status: number, code: number | null, message: string): void {
   if (code === null) {
     res.writeHead(status, { 'content-type': 'text/plain' });
     res.end(message);
@@ -252,7 +252,7 @@ function reply(res: ServerResponse, status: number, code: number | null, message
   replyJson(res, status, wireError(code, message));
 }
 
-function replyJson(res: ServerResponse, status: number, body: WireError | WireError[]): void {
+export function replyJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
