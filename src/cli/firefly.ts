@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 import { LlmConfigError } from '../llm/config.js';
 import { SimulatorCacheError } from '../simulator/errors.js';
+import { REWARD_CHECK_USAGE, runRewardCheck } from './reward-check.js';
 import { parseServeEnvOptions, runServeEnv, SERVE_ENV_USAGE } from './serve-env.js';
 import { runSimulate } from './simulate.js';
 import { parseSimulateOptions, SIMULATE_USAGE } from './simulate-options.js';
@@ -10,13 +11,15 @@ import { UsageError } from './usage-error.js';
 const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => Promise<void> }> = {
   simulate: { usage: SIMULATE_USAGE, run: (argv) => runSimulate(parseSimulateOptions(argv)) },
   'serve-env': { usage: SERVE_ENV_USAGE, run: (argv) => runServeEnv(parseServeEnvOptions(argv)) },
+  'reward-check': { usage: REWARD_CHECK_USAGE, run: runRewardCheck },
 };
 
 const USAGE = `usage: firefly <command> [flags]
 
 commands:
-  simulate   serve a dataset's simulator as an MCP server
-  serve-env  serve a dataset as an RL environment (Open Reward Standard, per-episode MCP)
+  simulate      serve a dataset's simulator as an MCP server
+  serve-env     serve a dataset as an RL environment (Open Reward Standard, per-episode MCP)
+  reward-check  check that the reference earns reward 1 and known hacks 0
 
 ${Object.values(COMMANDS).map((c) => c.usage).join('\n\n')}`;
 

@@ -16,7 +16,8 @@ export interface EnvTask {
   split: SplitName;
   instruction: string;
   answerSchema: JsonSchema;
-  groundTruth: Array<{ field: string; value: JsonPrimitive }>;
+  /** Each answer field's value, and where the reference trajectory observed it (step, path into its output). */
+  groundTruth: Array<{ field: string; value: JsonPrimitive; step: number; path: string }>;
   /** The task's tools by the name the agent calls, each with the simulator's tool it routes to. */
   tools: Array<{ name: string; definition: ToolDefinition }>;
   /** The reference trajectory, by offered tool name. */
@@ -71,7 +72,12 @@ function taskOf(line: string, where: string, cache: SimulatorCache): EnvTask {
     split,
     instruction: row.instruction,
     answerSchema: row.answer_schema as JsonSchema,
-    groundTruth: (row.ground_truth as EnvTask['groundTruth']).map(({ field, value }) => ({ field, value })),
+    groundTruth: (row.ground_truth as Array<{ field: string; value: JsonPrimitive; source: { trajectory_step: number; path: string } }>).map(({ field, value, source }) => ({
+      field,
+      value,
+      step: source.trajectory_step,
+      path: source.path,
+    })),
     tools: (tools.offered as string[]).map((name) => ({ name, definition: routed(name, tools.names?.[name], cache, where) })),
     trajectory: (row.trajectory as EnvTask['trajectory']).map(({ tool, arguments: args }) => ({ tool, arguments: args })),
   };
