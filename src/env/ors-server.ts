@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { JsonObject, JsonValue } from '../domain.js';
 import { isJsonObject } from '../json.js';
 import { bearerChecker, isLoopbackHost, originProblem, tokenProblem } from '../simulator/http-access.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../simulator/jsonrpc-check.js';
-import { header, hostnameOf, readBody, replyJson } from '../simulator/serve-http.js';
+import { header, hostnameOf, listen, replyJson } from '../simulator/serve-http.js';
 import { DEFAULT_IDLE_MINUTES, DEFAULT_MAX_SESSIONS_PER_CLIENT, SessionTable } from '../simulator/session-table.js';
 import type { Simulator } from '../simulator/simulator.js';
 import { SPLITS, type EnvDataset, type EnvTask } from './env-dataset.js';
@@ -90,16 +89,8 @@ export async function serveEnv(dataset: EnvDataset, simulator: Simulator, option
       else res.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 0, host, () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
-  http.on('error', (error) => log(`server error: ${error.message}`));
-  const port = (http.address() as AddressInfo).port;
-  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { port, origin } = await listen(http, host, options.port ?? 0, log);
+  baseUrl = origin;
   return {
     url: baseUrl,
     port,

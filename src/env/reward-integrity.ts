@@ -3,7 +3,7 @@ import { valuesAt } from '../explore/json-path.js';
 import { outputValue } from '../mcp/output.js';
 import { pick, seededRandom } from '../random.js';
 import { Simulator, type AnswerPolicy } from '../simulator/simulator.js';
-import type { EnvDataset, EnvTask } from './env-dataset.js';
+import { loadEnvDataset, type EnvDataset, type EnvTask } from './env-dataset.js';
 import { EnvEpisode } from './env-episode.js';
 
 /**
@@ -145,4 +145,20 @@ function randomAnswer(task: EnvTask): JsonObject {
 
 function typedDefaults(task: EnvTask): JsonObject {
   return Object.fromEntries(task.groundTruth.map((g) => [g.field, typeof g.value === 'number' ? 0 : typeof g.value === 'boolean' ? false : '']));
+}
+
+/** The report as a dataset's manifest records it: counts per policy, and the tasks at fault under strict. */
+export function integritySummary(report: IntegrityReport): JsonObject {
+  return {
+    holds: integrityHolds(report),
+    tasks: report.tasks,
+    reference_rewarded: { ...report.referenceRewarded },
+    hacks_rewarded: Object.fromEntries(HACKS.map((hack) => [hack, { strict: report.hacksRewarded[hack].strict.length, lenient: report.hacksRewarded[hack].lenient.length }])),
+    failing_tasks: { reference: [...report.referenceFailed], ...Object.fromEntries(HACKS.map((hack) => [hack, [...report.hacksRewarded[hack].strict]])) },
+  };
+}
+
+/** The check on a dataset directory, summarised for its manifest: what an export records. */
+export async function rewardIntegrityOf(dir: string): Promise<JsonObject> {
+  return integritySummary(await checkRewardIntegrity(loadEnvDataset(dir)));
 }

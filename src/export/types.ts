@@ -1,4 +1,4 @@
-import type { DiscoveredTool, Difficulty, Task, Verdict } from '../domain.js';
+import type { DiscoveredTool, Difficulty, JsonObject, Task, Verdict } from '../domain.js';
 import type { LedgerSnapshot } from '../llm/usage-ledger.js';
 import type { RunReliability } from '../verify/reliability.js';
 
@@ -19,6 +19,8 @@ export interface ExportInput {
   candidates: number;
   /** Writes the simulator's cache (a SQLite file) to the given path; the simulator module owns its format. */
   writeSimulatorCache: (path: string) => Promise<void>;
+  /** Checks the written dataset's reward (src/env/reward-integrity.ts); its summary goes into the manifest. */
+  checkRewardIntegrity?: (dir: string) => Promise<JsonObject>;
   /** A markdown file describing the cache's tables, copied into the dataset as SIMULATOR.md. */
   simulatorCacheFormatDoc?: string;
   /** The package.json version of the pipeline that produced the data. */

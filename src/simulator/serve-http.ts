@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -139,19 +139,9 @@ export async function serveHttp(simulator: Simulator, options: HttpOptions = {})
       else res.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 0, host, () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
-  // After listening, a server error (rare: e.g. too many open files) is logged; it must not end the process.
-  http.on('error', (error) => log(`server error: ${error.message}`));
-  const port = (http.address() as AddressInfo).port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const { port, origin } = await listen(http, host, options.port ?? 0, log);
   return {
-    url: `http://${shownHost}:${port}${MCP_PATH}`,
+    url: `${origin}${MCP_PATH}`,
     port,
     sessionCount: () => sessions.size,
     async close() {
@@ -162,6 +152,21 @@ export async function serveHttp(simulator: Simulator, options: HttpOptions = {})
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
+}
+
+/** Starts listening; the port (the system's pick for 0) and the origin to reach it at. */
+export async function listen(http: Server, host: string, port: number, log: (line: string) => void): Promise<{ port: number; origin: string }> {
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  // After listening, a server error (rare: e.g. too many open files) is logged; it must not end the process.
+  http.on('error', (error) => log(`server error: ${error.message}`));
+  const bound = (http.address() as AddressInfo).port;
+  return { port: bound, origin: `http://${host.includes(':') ? `[${host}]` : host}:${bound}` };
 }
 
 /**

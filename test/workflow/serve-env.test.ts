@@ -102,5 +102,8 @@ describe('firefly serve-env on a real dataset', () => {
     const report = await checkRewardIntegrity(dataset);
     expect(report.referenceRewarded.strict).toBe(rows.length);
     expect(integrityHolds(report)).toBe(true);
+    // The export ran the same check and recorded it in the manifest.
+    const manifest = JSON.parse(readFileSync(join(datasetDir, 'manifest.json'), 'utf8')) as { reward_integrity: { holds: boolean; tasks: number; reference_rewarded: { strict: number } } };
+    expect(manifest.reward_integrity).toMatchObject({ holds: true, tasks: rows.length, reference_rewarded: { strict: rows.length } });
   });
 });
