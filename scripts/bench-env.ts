@@ -21,6 +21,8 @@ const EPISODES = Number(process.env.BENCH_ENV_EPISODES ?? 200);
 const ABANDONED = Number(process.env.BENCH_ENV_ABANDONED ?? 5_000);
 // Long enough that no episode of the concurrent phase waits that long between its calls on a loaded machine.
 const IDLE_MS = 15_000;
+/** The abandoned phases hold every session until all are open (opening 5,000 MCP sessions takes a while), then wait for expiry. */
+const ABANDON_IDLE_MS = 60_000;
 
 function newestDemo(): string {
   const root = join(PROJECT_ROOT, 'data', 'datasets');
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
   const dataset = loadEnvDataset(dir);
   const simulator = new Simulator(dataset.cache);
   const env = await serveEnv(dataset, simulator, { idleMs: IDLE_MS, maxEpisodesPerClient: ABANDONED + EPISODES });
+  const abandonedEnv = await serveEnv(dataset, simulator, { idleMs: ABANDON_IDLE_MS, maxEpisodesPerClient: ABANDONED + 1 });
 
   // Concurrent reference episodes over per-episode MCP.
   const latencies: number[] = [];
@@ -85,25 +88,26 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
 
-  // Abandoned episodes: opened, never ended.
-  await until(() => env.episodeCount() === 0, IDLE_MS * 3);
-  const envBaseline = heapMb();
-  for (let i = 0; i < ABANDONED; i++) await post(`${env.url}/episodes`, { task_id: dataset.tasks[i % dataset.tasks.length]!.id });
-  const envHeld = heapMb();
-  const heldEpisodes = env.episodeCount();
-  await until(() => env.episodeCount() === 0, IDLE_MS * 3);
-  const envAfter = heapMb();
-  const afterAbandonAccepted = (await post(`${env.url}/episodes`, { task_id: dataset.tasks[0]!.id })).status === 200;
   await env.close();
 
+  // Abandoned episodes: opened, never ended.
+  const envBaseline = heapMb();
+  for (let i = 0; i < ABANDONED; i++) await post(`${abandonedEnv.url}/episodes`, { task_id: dataset.tasks[i % dataset.tasks.length]!.id });
+  const envHeld = heapMb();
+  const heldEpisodes = abandonedEnv.episodeCount();
+  await until(() => abandonedEnv.episodeCount() === 0, ABANDON_IDLE_MS * 2);
+  const envAfter = heapMb();
+  const afterAbandonAccepted = (await post(`${abandonedEnv.url}/episodes`, { task_id: dataset.tasks[0]!.id })).status === 200;
+  await abandonedEnv.close();
+
   // Abandoned MCP sessions of firefly simulate --http.
-  const http = await serveHttp(simulator, { idleMs: IDLE_MS, maxSessionsPerClient: ABANDONED });
+  const http = await serveHttp(simulator, { idleMs: ABANDON_IDLE_MS, maxSessionsPerClient: ABANDONED });
   const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } };
   const httpBaseline = heapMb();
   for (let i = 0; i < ABANDONED; i++) await post(http.url, initialize);
   const httpHeld = heapMb();
   const heldSessions = http.sessionCount();
-  await until(() => http.sessionCount() === 0, IDLE_MS * 3);
+  await until(() => http.sessionCount() === 0, ABANDON_IDLE_MS * 2);
   const httpAfter = heapMb();
   const httpAccepted = (await post(http.url, initialize)).status === 200;
   await http.close();
@@ -117,7 +121,7 @@ async function main(): Promise<void> {
         concurrentEpisodes: { episodes: EPISODES, calls: latencies.length, errors, rewarded, callP50Ms: round(percentile(latencies, 0.5)), callP99Ms: round(percentile(latencies, 0.99)), episodesPerSecond: round(EPISODES / seconds, 1), callsPerSecond: round(latencies.length / seconds, 1) },
         abandonedEpisodes: { opened: ABANDONED, held: heldEpisodes, heapBaselineMb: round(envBaseline), heapHeldMb: round(envHeld), kbPerEpisode: round(((envHeld - envBaseline) * 1024) / heldEpisodes), heapAfterExpiryMb: round(envAfter), acceptsNewAfter: afterAbandonAccepted },
         abandonedMcpSessions: { opened: ABANDONED, held: heldSessions, heapBaselineMb: round(httpBaseline), heapHeldMb: round(httpHeld), kbPerSession: round(((httpHeld - httpBaseline) * 1024) / heldSessions), heapAfterExpiryMb: round(httpAfter), acceptsNewAfter: httpAccepted },
-        idleExpiryMs: IDLE_MS,
+        idleExpiryMs: { concurrent: IDLE_MS, abandoned: ABANDON_IDLE_MS },
         gc: typeof globalThis.gc === 'function',
       },
       null,
