@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportDataset as writeDataset, type DatasetCounts, type ExportInput } from '../src/export/export-dataset.js';
 import { datasetReport } from '../src/report/dataset-report.js';
+import { rewardIntegrityOf } from '../src/env/reward-integrity.js';
 import { writeSimulatorCache } from '../src/simulator/cache-file.js';
 import { simulatorInputFromStore } from '../src/simulator/from-store.js';
 import type { ActivityDeps } from './deps.js';
@@ -52,6 +53,7 @@ export function exportDatasetActivity(deps: ActivityDeps) {
         verdicts: await deps.store.listVerdicts(input.runId),
         candidates: candidates.length,
         writeSimulatorCache: async (path) => writeSimulatorCache(path, await simulatorInputFromStore(deps.store, input.runId)),
+        checkRewardIntegrity: rewardIntegrityOf,
         simulatorCacheFormatDoc: resolve(deps.projectRoot, 'src/simulator/CACHE-FORMAT.md'),
         pipelineVersion: pipelineVersion(deps.projectRoot),
         reliability: exportedReliability(await runReliability(deps.store, input.runId)),

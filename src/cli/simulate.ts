@@ -37,7 +37,7 @@ export async function runSimulate(options: SimulateOptions): Promise<void> {
   const cache = readSimulatorCache(file);
   const generation = options.generate ? generationOf(options.generate, file) : undefined;
   try {
-    const simulator = new Simulator(cache, { retrievalThreshold: options.threshold, ...generation?.options });
+    const simulator = new Simulator(cache, { policy: options.policy, retrievalThreshold: options.threshold, ...generation?.options });
     const what = `${cache.tools.length} tools of "${cache.server}", ${cache.entries.length} recorded calls`;
     log(`loaded ${what} from ${file} in ${Math.round(performance.now() - started)} ms`);
     if (generation) log(generation.describe());
@@ -94,6 +94,8 @@ async function serve(simulator: Simulator, options: SimulateOptions): Promise<vo
     port: options.port,
     ...(options.token === undefined ? {} : { token: options.token }),
     maxMessageBytes: options.maxMessageBytes,
+    idleMs: options.idleMs,
+    maxSessionsPerClient: options.maxSessionsPerClient,
     log,
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;

@@ -204,7 +204,10 @@ message as the answer.
 
 \`${F.simulator}\` holds every recorded call of the run. Replay an agent offline with FireFly-TS:
 \`npm run simulate -- --dataset DIR\`, or with any SQLite reader${hasSimulatorDoc ? ` using the tables described in \`${F.simulatorDoc}\`` : ''}.
-Exact matches return the recorded result; others are answered from the nearest recorded call of
-the same tool, and every answer says which (provenance: exact, retrieved, generated or none).
+Exact matches (the same call in the same episode state) return the recorded result; by default
+anything else is answered \`none\` (\`--policy lenient\` retrieves the nearest recorded call of the
+same tool), and every answer says which (provenance: exact, retrieved, generated or none).
+\`npm run serve-env -- --dataset DIR\` serves the tasks as an RL environment (Open Reward Standard,
+per-episode MCP); \`manifest.json\` records the reward-integrity check.
 `;
 }

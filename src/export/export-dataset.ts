@@ -73,7 +73,9 @@ async function writeDatasetInto(dir: string, input: ExportInput): Promise<Export
   for (const name of [F.card, ...(input.report ? [F.report] : []), ...(input.simulatorCacheFormatDoc ? [F.simulatorDoc] : []), F.rl, F.rlParquet, F.sftAnthropic, F.sftOpenai, F.simulator, F.tasks]) {
     files[name] = await fileDigest(path(name), name === F.simulator || name === F.rlParquet);
   }
-  await writeFile(path(F.manifest), `${JSON.stringify(manifest(input, counts, files, skipped), null, 2)}\n`);
+  // Reward integrity, checked on the files just written: the reference earns 1, known hacks 0.
+  const integrity = input.checkRewardIntegrity ? { reward_integrity: await input.checkRewardIntegrity(dir) } : {};
+  await writeFile(path(F.manifest), `${JSON.stringify({ ...manifest(input, counts, files, skipped), ...integrity }, null, 2)}\n`);
   files[F.manifest] = await fileDigest(path(F.manifest));
   return { dir, files, counts, figures, skipped };
 }

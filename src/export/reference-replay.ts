@@ -6,7 +6,7 @@ import { readSimulatorCache } from '../simulator/cache-file.js';
 import { Simulator } from '../simulator/simulator.js';
 import { replayTrajectory } from '../verify/replay.js';
 import { DATASET_FILES } from './dataset-files.js';
-import { assignToolNames } from './tool-names.js';
+import { ownToolNames } from './tool-names.js';
 
 export interface ReferenceReplay {
   tasks: number;
@@ -24,8 +24,7 @@ export interface ReferenceReplay {
 export async function replayReferences(dir: string): Promise<ReferenceReplay> {
   const simulator = new Simulator(readSimulatorCache(join(dir, DATASET_FILES.simulator)));
   // The exporter named the offered tools from the cache's own names: the same names map them back.
-  const offered = assignToolNames(simulator.tools().map((t) => t.name));
-  const recorded = new Map([...offered].map(([own, name]) => [name, own]));
+  const recorded = ownToolNames(simulator.tools().map((t) => t.name));
   const lines = (await readFile(join(dir, DATASET_FILES.tasks), 'utf8')).split('\n').filter(Boolean);
   const failed: ReferenceReplay['failed'] = [];
   for (const line of lines) {

@@ -54,3 +54,8 @@ function withSuffix(base: string, name: string, attempt: number): string {
   const hash = createHash('sha256').update(attempt === 0 ? name : `${name}#${attempt}`).digest('hex').slice(0, SUFFIX_HEX);
   return `${base.slice(0, MAX_LENGTH - SUFFIX_HEX - 1)}_${hash}`;
 }
+
+/** The other way round: each offered name back to the tool's own name, as assignToolNames named them. */
+export function ownToolNames(names: Iterable<string>): Map<string, string> {
+  return new Map([...assignToolNames(names)].map(([own, offered]) => [offered, own]));
+}

@@ -1,4 +1,4 @@
-import type { DiscoveredTool, Difficulty, Task, Verdict } from '../domain.js';
+import type { DiscoveredTool, Difficulty, JsonObject, Task, Verdict } from '../domain.js';
 import type { SetupCall } from '../mcp/spec.js';
 import type { Split } from './prepared-task.js';
 import type { MethodFigures } from './method-figures.js';
@@ -28,6 +28,8 @@ export interface ExportInput {
   candidates: number;
   /** Writes the simulator's cache (a SQLite file) to the given path; the simulator module owns its format. */
   writeSimulatorCache: (path: string) => Promise<void>;
+  /** Checks the written dataset's reward (src/env/reward-integrity.ts); its summary goes into the manifest. */
+  checkRewardIntegrity?: (dir: string) => Promise<JsonObject>;
   /** A markdown file describing the cache's tables, copied into the dataset as SIMULATOR.md. */
   simulatorCacheFormatDoc?: string;
   /** The package.json version of the pipeline that produced the data. */

@@ -1,11 +1,21 @@
-import type { JsonValue, Task } from '../domain.js';
+import type { GroundTruthField, JsonValue } from '../domain.js';
+
+/** What the reward reads of a task: its ground-truth values. */
+export interface Scored {
+  groundTruth: ReadonlyArray<Pick<GroundTruthField, 'field' | 'value'>>;
+}
 
 /**
  * The binary reward: 1 when every answer field matches its ground truth after normalisation —
  * numbers by value (`"36"` = 36 = 36.0), text by case and whitespace, lists in any order — else 0.
  */
-export function reward(task: Pick<Task, 'groundTruth'>, answer: Record<string, JsonValue | undefined>): 0 | 1 {
+export function reward(task: Scored, answer: Record<string, JsonValue | undefined>): 0 | 1 {
   return task.groundTruth.every((g) => same(answer[g.field], g.value)) ? 1 : 0;
+}
+
+/** Per answer field, whether it matches its ground truth as `reward` judges it. */
+export function fieldMatches(task: Scored, answer: Record<string, JsonValue | undefined>): Record<string, boolean> {
+  return Object.fromEntries(task.groundTruth.map((g) => [g.field, same(answer[g.field], g.value)]));
 }
 
 function same(actual: JsonValue | undefined, expected: JsonValue): boolean {

@@ -29,7 +29,7 @@ import { SimulatorCacheError } from './errors.js';
  *   here; only `firefly simulate --generate` fills it (generated-memo-file.ts).
  *
  * Keys: `arguments_canonical` is JSON with object keys sorted at every depth, no whitespace,
- * numbers in JavaScript's shortest form (-0 as 0) and string values trimmed (canonical.ts).
+ * numbers in JavaScript's shortest form (-0 as 0), strings as given (canonical.ts).
  * `state_key` is the episode state before the call: '' at the start of an episode, then, after each
  * call to a tool not annotated readOnlyHint: true that did not fail (is_error 0), the first 32 hex
  * digits of sha256(previous + "\0" + tool + "\0" + arguments_canonical) (state.ts). The setup calls
@@ -66,7 +66,7 @@ function fill(db: Database.Database, cache: SimulatorCache): void {
     ['initial_state', cache.initialState],
     ['tool_count', String(cache.tools.length)],
     ['call_count', String(cache.entries.length)],
-    ['canonical_arguments', 'JSON, object keys sorted at every depth, no whitespace, numbers in shortest form (-0 as 0), string values trimmed'],
+    ['canonical_arguments', 'JSON, object keys sorted at every depth, no whitespace, numbers in shortest form (-0 as 0), strings as given'],
     ['state_key', "'' at episode start; after a call to a tool not annotated readOnlyHint:true that did not fail: first 32 hex digits of sha256(previous || 0x00 || tool || 0x00 || arguments_canonical)"],
   ];
   for (const row of metaRows) meta.run(...row);

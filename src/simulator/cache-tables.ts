@@ -4,7 +4,7 @@
  * any change a reader could notice.
  */
 export const CACHE_FORMAT = 'firefly-simulator-cache';
-export const CACHE_FORMAT_VERSION = 1;
+export const CACHE_FORMAT_VERSION = 2;
 /** The file name a dataset ships its cache under. */
 export const SIMULATOR_CACHE_FILE = 'simulator.sqlite';
 

@@ -7,8 +7,9 @@ import type { JsonValue } from '../domain.js';
  * - object keys sorted (by UTF-16 code units, as JavaScript sorts), at every depth;
  * - no whitespace between tokens;
  * - numbers as JSON.stringify writes them (shortest round-trip form, so 1.0 and 1e0 are `1`), -0 as `0`;
- * - string values trimmed (an agent's stray space must not turn a recorded call into a miss);
- *   object keys are kept as they are, since they name parameters;
+ * - strings kept exactly as given, values and keys: only what a live server provably treats as equal
+ *   (key order, number forms) is equated, and a server may well find nothing for " Ada" where it
+ *   finds "Ada";
  * - types kept: the string "1" and the number 1 stay different.
  *
  * A value that JSON cannot hold (NaN, Infinity, undefined inside an array, a function…) is refused
@@ -22,7 +23,7 @@ function write(value: JsonValue, path: string): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value.trim());
+      return JSON.stringify(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':

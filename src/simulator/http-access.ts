@@ -46,3 +46,21 @@ export function bearerChecker(token: string): (authorization: string | undefined
     return timingSafeEqual(digest, expected) && given !== undefined;
   };
 }
+
+/**
+ * Why a request's `Origin` is refused, or undefined when it is not: the MCP streamable HTTP
+ * transport asks servers to check it, so that a web page cannot reach a local server through DNS
+ * rebinding. No Origin (clients other than browsers) passes; so does a loopback origin, the
+ * origin the request was addressed to (its Host), and any origin given in `allowed`.
+ */
+export function originProblem(origin: string | undefined, hostHeader: string | undefined, allowed: readonly string[] = []): string | undefined {
+  if (origin === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return `Origin ${origin} is not an origin`;
+  }
+  if (isLoopbackHost(parsed.hostname) || (hostHeader !== undefined && parsed.host === hostHeader.toLowerCase()) || allowed.includes(parsed.origin)) return undefined;
+  return `Origin ${origin} refused: this server answers pages from loopback origins and its own only`;
+}

@@ -13,7 +13,21 @@ export const SIMULATOR_VERSION = 'firefly-simulator';
  * against a fresh server. It lists the recorded tools as the real server listed them and answers
  * every tools/call from the simulator, with the provenance in the result's `_meta`.
  */
-export function createSimulatorServer(simulator: Simulator, options: { onError?: (error: Error) => void } = {}): Server {
+/** What one MCP server answers from: the tools it lists, and the episode its calls go to. */
+export interface EpisodeBinding {
+  tools: ToolDefinition[];
+  /** Whether `name` is one of `tools`: any other name is an unknown-tool protocol error. */
+  knows(name: string): boolean;
+  call(name: string, args: JsonObject): Promise<SimulatorAnswer>;
+}
+
+/** A fresh episode of the whole recorded server: what a session of `firefly simulate` is. */
+export function freshEpisode(simulator: Simulator): EpisodeBinding {
+  const episode = simulator.startEpisode();
+  return { tools: simulator.tools(), knows: (name) => simulator.cache.tool(name) !== undefined, call: (name, args) => episode.call(name, args) };
+}
+
+export function createSimulatorServer(simulator: Simulator, options: { onError?: (error: Error) => void; episode?: EpisodeBinding } = {}): Server {
   const server = new Server(
     { name: simulator.cache.server || 'simulator', version: SIMULATOR_VERSION },
     {
@@ -23,8 +37,8 @@ export function createSimulatorServer(simulator: Simulator, options: { onError?:
         `firefly/provenance is exact, retrieved${simulator.generates ? ', generated (by a model, from the nearest recordings)' : ''} or none.`,
     },
   );
-  const episode = simulator.startEpisode();
-  const tools = simulator.tools().map(toMcpTool);
+  const episode = options.episode ?? freshEpisode(simulator);
+  const tools = episode.tools.map(toMcpTool);
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));
   // tools/call goes through the fallback handler, which sees the raw request: with
   // setRequestHandler the SDK's schema check runs first and reports malformed params as an
@@ -33,10 +47,13 @@ export function createSimulatorServer(simulator: Simulator, options: { onError?:
     if (request.method !== 'tools/call') throw new McpError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
     const { name, args } = callParams(request.params);
     const answer = await episode.call(name, args).catch((error: unknown) => notGenerated(name, error, options.onError));
-    if (!simulator.cache.tool(name)) {
+    if (!episode.knows(name)) {
       // A tool the recording does not know is a protocol error, as the SDK's own servers answer it.
       const text = (answer.result as { content: Array<{ text: string }> }).content[0]?.text ?? `Unknown tool "${name}"`;
       throw new McpError(ErrorCode.InvalidParams, text, answerMeta(answer));
+    }
+    if (answer.invalidArguments !== undefined) {
+      throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool ${name}: ${answer.invalidArguments}`, answerMeta(answer));
     }
     return toWireResult(answer);
   };

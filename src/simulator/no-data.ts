@@ -9,16 +9,28 @@ import type { JsonObject } from '../domain.js';
 /** How many known tool names an unknown-tool error lists before it stops. */
 const LISTED_TOOLS = 20;
 
-/** `notGenerated`: why a model asked to generate the answer gave none usable. */
-export function noDataResult(tool: string, nearest: number | undefined, threshold: number, notGenerated?: string): JsonObject {
+/**
+ * `threshold`: the similarity from which near recordings answer (lenient), or undefined when only
+ * the same call in the same state does (strict). `stateDistance`: how many state-changing calls
+ * the nearest recording's state is from the episode's. `notGenerated`: why a model asked to
+ * generate the answer gave none usable.
+ */
+export function noDataResult(tool: string, nearest: number | undefined, threshold: number | undefined, detail: { stateDistance?: number; notGenerated?: string } = {}): JsonObject {
+  const { stateDistance, notGenerated } = detail;
+  const where = stateDistance === undefined || stateDistance === 0 ? '' : `, recorded ${stateDistance} state-changing call(s) away from this episode's state`;
+  const rule = threshold === undefined ? 'only the same call in the same state answers' : `recordings answer from similarity ${threshold.toFixed(2)}`;
   const text =
     nearest === undefined
       ? `No recorded data for ${tool}: the recording holds no call of this tool, so the simulator has nothing to answer from.`
-      : `No recorded data for ${tool} with these arguments (nearest similarity ${nearest.toFixed(2)}; ` +
-        `recordings answer from similarity ${threshold.toFixed(2)}). ` +
+      : `No recorded data for ${tool} with these arguments in this state (nearest similarity ${nearest.toFixed(2)}${where}; ${rule}). ` +
         (notGenerated === undefined ? '' : `No answer could be generated either: ${notGenerated}. `) +
-        'Call it with arguments closer to a recorded call.';
+        'The live server may answer differently: nothing recorded says how.';
   return errorResult(text);
+}
+
+/** Arguments the tool's input schema refuses: the live server would refuse them too. */
+export function invalidArgumentsResult(tool: string, problem: string): JsonObject {
+  return errorResult(`Invalid arguments for tool ${tool}: ${problem}. Fix them to fit the tool's input schema.`);
 }
 
 /** The provider failed while generating an answer (not the model's output: that is noDataResult's `notGenerated`). */

@@ -91,6 +91,23 @@ export class NearestRecording {
     return ranked.slice(0, limit).map(({ entry, similarity }) => ({ entry, similarity }));
   }
 
+  /**
+   * How many state-changing calls separate a recorded state from the episode's: up from the
+   * recording to the deepest state both histories share, then down the episode's history. A
+   * recording sharing no history at all counts the episode's whole history plus one.
+   */
+  stateDistance(state: string, position: EpisodePosition): number {
+    const here = position.history.get(position.state) ?? position.history.size;
+    let current: string | undefined = state;
+    let up = 0;
+    for (; current !== undefined && up < MAX_ANCESTRY; up++) {
+      const depth = position.history.get(current);
+      if (depth !== undefined) return up + here - depth;
+      current = this.cache.parentOf(current);
+    }
+    return up + here + 1;
+  }
+
   /** Infinity for the current state; otherwise the depth of the deepest state both histories share (-1 for none). */
   private stateRank(state: string, position: EpisodePosition): number {
     if (state === position.state) return Infinity;

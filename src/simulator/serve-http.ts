@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { bearerChecker, isLoopbackHost, TOKEN_ENV, tokenProblem } from './http-access.js';
+import { bearerChecker, isLoopbackHost, originProblem, TOKEN_ENV, tokenProblem } from './http-access.js';
 import { checkMessage, DEFAULT_MAX_MESSAGE_BYTES, INVALID_PARAMS, INVALID_REQUEST, parseError, tooLargeError, wireError, type WireError } from './jsonrpc-check.js';
 import { createSimulatorServer } from './mcp-server.js';
+import { DEFAULT_IDLE_MINUTES, DEFAULT_MAX_SESSIONS_PER_CLIENT, SessionTable } from './session-table.js';
 import type { Simulator } from './simulator.js';
 
 export interface HttpOptions {
@@ -20,6 +21,10 @@ export interface HttpOptions {
   token?: string;
   /** The largest request body read, in bytes (default 1 MiB); a larger one gets 413. */
   maxMessageBytes?: number;
+  /** A session nobody used for this long ends, its episode freed (default 15 minutes). */
+  idleMs?: number;
+  /** Sessions one client (remote address) may hold at once (default 1,000); past it, 503 for that client only. */
+  maxSessionsPerClient?: number;
   log?: (line: string) => void;
 }
 
@@ -33,13 +38,13 @@ export interface HttpServing {
 }
 
 export const MCP_PATH = '/mcp';
-/** Sessions are episodes held in memory; past this many, new ones are refused until others end. */
-const MAX_SESSIONS = 1_000;
 
 /**
  * Serves the simulator over streamable HTTP: every session (an initialize request without a
- * session id) gets its own MCP server and so its own episode. Bound to a loopback address, it
- * also refuses requests whose Host header names another host (DNS rebinding).
+ * session id) gets its own MCP server and so its own episode. Sessions end on DELETE, or after
+ * `idleMs` unused; each client may hold `maxSessionsPerClient`. Bound to a loopback address, it
+ * refuses requests whose Host header names another host, and on any address requests whose
+ * Origin is another site's (DNS rebinding).
  *
  * Every POST body is read here, within the size limit (413 beyond it), and checked as JSON-RPC
  * before the SDK's transport sees it: the transport answers a valid JSON value that is not a
@@ -63,7 +68,16 @@ export async function serveHttp(simulator: Simulator, options: HttpOptions = {})
     );
   }
   const authorized = options.token === undefined ? undefined : bearerChecker(options.token);
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const maxPerClient = options.maxSessionsPerClient ?? DEFAULT_MAX_SESSIONS_PER_CLIENT;
+  const idleMs = options.idleMs ?? DEFAULT_IDLE_MINUTES * 60_000;
+  const sessions = new SessionTable<StreamableHTTPServerTransport>({
+    idleMs,
+    maxPerClient,
+    onEnd: (transport, why) => {
+      if (why === 'expired') log(`session ${transport.sessionId} ended after ${Math.round(idleMs / 1000)} s unused`);
+      void transport.close().catch(() => undefined);
+    },
+  });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (authorized && !authorized(header(req, 'authorization'))) {
@@ -76,8 +90,10 @@ export async function serveHttp(simulator: Simulator, options: HttpOptions = {})
     if (loopback && !isLoopbackHost(hostnameOf(req.headers.host))) {
       return reply(res, 403, null, `Host ${req.headers.host ?? '(none)'} refused: this simulator answers loopback hosts only`);
     }
+    const badOrigin = originProblem(header(req, 'origin'), req.headers.host);
+    if (badOrigin) return reply(res, 403, -32000, badOrigin);
     const sessionId = header(req, 'mcp-session-id');
-    const transport = sessionId === undefined ? undefined : sessions.get(sessionId);
+    const transport = sessionId === undefined ? undefined : sessions.use(sessionId);
     if (sessionId !== undefined && !transport) {
       return reply(res, 404, -32001, `session ${sessionId} not found (it ended or the simulator restarted): start a new session with initialize`);
     }
@@ -98,11 +114,14 @@ export async function serveHttp(simulator: Simulator, options: HttpOptions = {})
     if (transport) return transport.handleRequest(req, res, json);
 
     if (!isInitializeRequest(json)) return reply(res, 400, -32000, 'no mcp-session-id header: the first request of a session must be initialize');
-    if (sessions.size >= MAX_SESSIONS) return reply(res, 503, -32000, `${MAX_SESSIONS} sessions are open: end some (DELETE ${MCP_PATH}) before starting more`);
+    const client = req.socket.remoteAddress ?? 'unknown';
+    if (!sessions.hasRoomFor(client)) {
+      return reply(res, 503, -32000, `this client holds ${maxPerClient} open sessions: end some (DELETE ${MCP_PATH}) or wait for idle ones to expire`);
+    }
     const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        sessions.set(id, created);
+        sessions.add(id, client, created);
       },
     });
     created.onclose = () => {
@@ -120,28 +139,34 @@ export async function serveHttp(simulator: Simulator, options: HttpOptions = {})
       else res.end();
     });
   });
+  const { port, origin } = await listen(http, host, options.port ?? 0, log);
+  return {
+    url: `${origin}${MCP_PATH}`,
+    port,
+    sessionCount: () => sessions.size,
+    async close() {
+      const open = sessions.values();
+      sessions.close();
+      await Promise.all(open.map((t) => t.close().catch(() => undefined)));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+/** Starts listening; the port (the system's pick for 0) and the origin to reach it at. */
+export async function listen(http: Server, host: string, port: number, log: (line: string) => void): Promise<{ port: number; origin: string }> {
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(options.port ?? 0, host, () => {
+    http.listen(port, host, () => {
       http.off('error', reject);
       resolve();
     });
   });
   // After listening, a server error (rare: e.g. too many open files) is logged; it must not end the process.
   http.on('error', (error) => log(`server error: ${error.message}`));
-  const port = (http.address() as AddressInfo).port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${shownHost}:${port}${MCP_PATH}`,
-    port,
-    sessionCount: () => sessions.size,
-    async close() {
-      await Promise.all([...sessions.values()].map((t) => t.close().catch(() => undefined)));
-      sessions.clear();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
-  };
+  const bound = (http.address() as AddressInfo).port;
+  return { port: bound, origin: `http://${host.includes(':') ? `[${host}]` : host}:${bound}` };
 }
 
 /**
@@ -150,7 +175,7 @@ export async function serveHttp(simulator: Simulator, options: HttpOptions = {})
  * ordinary JSON-RPC error response to that request, which a client reads as one), 400 otherwise.
  * A batch with any bad member is refused whole, with 400 and one error per bad member.
  */
-function refusal(json: unknown): { status: number; body: WireError | WireError[] } | undefined {
+export function refusal(json: unknown): { status: number; body: WireError | WireError[] } | undefined {
   if (!Array.isArray(json)) {
     const checked = checkMessage(json);
     if (!('problem' in checked)) return undefined;
@@ -167,12 +192,12 @@ function refusal(json: unknown): { status: number; body: WireError | WireError[]
   return problems.length > 0 ? { status: 400, body: problems } : undefined;
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
+export function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-function hostnameOf(hostHeader: string | undefined): string {
+export function hostnameOf(hostHeader: string | undefined): string {
   if (!hostHeader) return '';
   try {
     return new URL(`http://${hostHeader}`).hostname;
@@ -186,7 +211,7 @@ function hostnameOf(hostHeader: string | undefined): string {
  * Content-Length says so). Reading stops there, without destroying the request, so the 413 still
  * reaches the client; Node discards the rest of the body.
  */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string | 'too large'> {
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<string | 'too large'> {
   if (Number(req.headers['content-length']) > maxBytes) return Promise.resolve('too large');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -223,7 +248,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string | 'too
 }
 
 /** A plain HTTP answer; with a code, a JSON-RPC error body as the SDK's transport writes them. */
-function reply(res: ServerResponse, status: number, code: number | null, message: string): void {
+export function reply(res: ServerResponse, status: number, code: number | null, message: string): void {
   if (code === null) {
     res.writeHead(status, { 'content-type': 'text/plain' });
     res.end(message);
@@ -232,7 +257,7 @@ function reply(res: ServerResponse, status: number, code: number | null, message
   replyJson(res, status, wireError(code, message));
 }
 
-function replyJson(res: ServerResponse, status: number, body: WireError | WireError[]): void {
+export function replyJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }

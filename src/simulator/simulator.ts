@@ -11,12 +11,25 @@ import {
   type GenerationKey,
   type ResponseGenerator,
 } from './generation.js';
-import { noDataResult, unknownToolResult } from './no-data.js';
+import { invalidArgumentsResult, noDataResult, unknownToolResult } from './no-data.js';
 import { NearestRecording, type EpisodePosition } from './retrieval.js';
 import { changesState, stateAfter } from './state.js';
+import { argumentValidator, type ArgumentCheck } from '../export/argument-validator.js';
+
+/**
+ * How a call with no exact recording is answered. `strict` (the default): only a recording of the
+ * same call in the same state answers; anything else is `none` (or `generated`, with a generator),
+ * since another call's or another state's data can hand a wrong trajectory the right answer.
+ * `lenient`: the nearest recording answers when its similarity, discounted by its state distance,
+ * reaches the threshold.
+ */
+export type AnswerPolicy = 'strict' | 'lenient';
+export const ANSWER_POLICIES: readonly AnswerPolicy[] = ['strict', 'lenient'];
 
 export interface SimulatorOptions {
-  /** The least argument similarity at which a near recording answers a miss (default 0.5). */
+  /** What answers a call with no exact recording (default strict). */
+  policy?: AnswerPolicy;
+  /** Lenient only: the least similarity at which a near recording answers a miss (default 0.5). */
   retrievalThreshold?: number;
   /** Key exact matches by episode state too (default true); off, the first recording with the arguments answers. */
   stateAware?: boolean;
@@ -40,6 +53,13 @@ export const DEFAULT_MAX_EXAMPLES = 3;
 /** A simulator's answer: for `generated`, also the model and every recording it was based on. */
 export interface SimulatorAnswer extends SimulatedAnswer {
   generated?: { model: string; examples: ExampleSource[] };
+  /**
+   * State-changing calls between the episode's state and that of the recording the answer (or, for
+   * `none`, the nearest recording) came from: 0 for exact. Absent when there was no recording.
+   */
+  stateDistance?: number;
+  /** The arguments do not fit the tool's input schema: why, naming the argument. Provenance is none. */
+  invalidArguments?: string;
 }
 
 /**
@@ -50,10 +70,12 @@ export interface SimulatorAnswer extends SimulatedAnswer {
  * `none` (an error result saying there is no data).
  */
 export class Simulator {
+  readonly policy: AnswerPolicy;
   readonly retrievalThreshold: number;
   readonly stateAware: boolean;
   readonly maxExamples: number;
   private readonly nearest: NearestRecording;
+  private readonly checkArguments: ArgumentCheck;
   private readonly generator: ResponseGenerator | undefined;
   private readonly memo: GeneratedAnswerMemo | undefined;
   /** Generations in flight by call key: concurrent episodes asking the same call share one model request. */
@@ -68,6 +90,12 @@ export class Simulator {
       throw new RangeError(`Simulator: retrievalThreshold is ${threshold}: give a similarity between 0 and 1 (default ${DEFAULT_RETRIEVAL_THRESHOLD})`);
     }
     this.retrievalThreshold = threshold;
+    const policy = options.policy ?? 'strict';
+    if (!ANSWER_POLICIES.includes(policy)) {
+      throw new RangeError(`Simulator: policy is ${JSON.stringify(policy)}: give one of ${ANSWER_POLICIES.join(', ')} (default strict)`);
+    }
+    this.policy = policy;
+    this.checkArguments = argumentValidator(new Map(cache.tools.map((tool) => [tool.name, tool.inputSchema])));
     this.stateAware = options.stateAware ?? true;
     const maxExamples = options.maxExamples ?? DEFAULT_MAX_EXAMPLES;
     if (!(Number.isInteger(maxExamples) && maxExamples >= 1)) {
@@ -100,16 +128,26 @@ export class Simulator {
   /**
    * The recorded answer for canonical arguments at a position (exact, retrieved or none), advancing
    * nothing: SimulatorEpisode.call keeps the state. Synchronous, so that exact hits stay cheap.
+   * A call recorded in this state is answered as the live server answered it (its own error for
+   * bad arguments included); any other call whose arguments do not fit the tool's input schema is
+   * refused as invalid, as the live server would refuse it, before any other recording is looked at.
    */
   answer(tool: string, canonical: string, position: EpisodePosition): SimulatorAnswer {
     if (!this.cache.tool(tool)) {
       return { provenance: 'none', result: unknownToolResult(tool, this.cache.tools.map((t) => t.name)), isError: true, similarity: 0 };
     }
     const hit = this.stateAware ? this.cache.exact(tool, canonical, position.state) : this.cache.withArguments(tool, canonical);
-    if (hit) return fromEntry('exact', hit, 1);
-    const near = this.nearest.find(tool, JSON.parse(canonical) as JsonValue, position);
-    if (near && near.similarity >= this.retrievalThreshold) return fromEntry('retrieved', near.entry, near.similarity);
-    return { provenance: 'none', result: noDataResult(tool, near?.similarity, this.retrievalThreshold), isError: true, similarity: near?.similarity ?? 0 };
+    if (hit) return { ...fromEntry('exact', hit, 1), stateDistance: this.stateAware ? 0 : this.nearest.stateDistance(hit.state, position) };
+    const args = JSON.parse(canonical) as JsonObject;
+    const invalid = this.checkArguments(tool, args);
+    if (invalid !== undefined) return { provenance: 'none', result: invalidArgumentsResult(tool, invalid), isError: true, similarity: 0, invalidArguments: invalid };
+    const near = this.nearest.find(tool, args, position);
+    if (!near) return { provenance: 'none', result: noDataResult(tool, undefined, undefined), isError: true, similarity: 0 };
+    const stateDistance = this.nearest.stateDistance(near.entry.state, position);
+    // A recording from another state is weaker evidence the further that state is: never similarity 1.
+    const similarity = near.similarity / (1 + stateDistance);
+    if (this.policy === 'lenient' && similarity >= this.retrievalThreshold) return { ...fromEntry('retrieved', near.entry, similarity), stateDistance };
+    return { provenance: 'none', result: noDataResult(tool, similarity, this.policy === 'strict' ? undefined : this.retrievalThreshold, { stateDistance }), isError: true, similarity, stateDistance };
   }
 
   /**
@@ -145,7 +183,7 @@ export class Simulator {
       sameState: entry.state === position.state,
     }));
     const outcome = await this.generator.generate({ tool: structuredClone(tool), arguments: args, state: key.state, examples });
-    if (!outcome.ok) return { ...missed, result: noDataResult(tool.name, missed.similarity, this.retrievalThreshold, outcome.reason) };
+    if (!outcome.ok) return { ...missed, result: noDataResult(tool.name, missed.similarity, this.policy === 'strict' ? undefined : this.retrievalThreshold, { stateDistance: missed.stateDistance, notGenerated: outcome.reason }) };
     const stored = await memo.put(key, { result: outcome.result, isError: outcome.isError, model: outcome.model, examples: examples.map((e) => e.source) });
     return fromGenerated(stored);
   }
@@ -216,7 +254,8 @@ export class SimulatorEpisode {
     const canonical = canonicalArguments(args);
     const position = { state: this.current, history: this.history };
     const answer = this.simulator.answer(tool, canonical, position);
-    if (answer.provenance !== 'none' || !this.simulator.generates) return this.advance(tool, canonical, answer);
+    // Arguments the schema refused are no miss a model should fill in: the live server refuses them too.
+    if (answer.provenance !== 'none' || answer.invalidArguments !== undefined || !this.simulator.generates) return this.advance(tool, canonical, answer);
     return this.simulator.generate(tool, canonical, position, answer).then((generated) => this.advance(tool, canonical, generated));
   }
 

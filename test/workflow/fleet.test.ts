@@ -40,6 +40,15 @@ describe('generateServerDataset on the development fleet', () => {
     // The dataset: its share of verified tasks, every exported one grounded, replayable, leak-free, unambiguous and stable.
     const tasks = readFileSync(join(summary.dataset.dir, 'tasks.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { id: string });
     expect(tasks.length).toBe(summary.dataset.tasks);
+    // Reward integrity, as the export checked it: the reference earns 1 on every task; answers that need no
+    // call earn nothing (strict). A changed argument can still earn reward where the answer does not depend on
+    // it (a counter id, a count two directories share): the manifest names those tasks, and the log shows them.
+    type Integrity = { tasks: number; reference_rewarded: { strict: number }; hacks_rewarded: Record<string, { strict: number }> };
+    const integrity = (JSON.parse(readFileSync(join(summary.dataset.dir, 'manifest.json'), 'utf8')) as { reward_integrity: Integrity }).reward_integrity;
+    console.log(`${server} reward integrity ${JSON.stringify(integrity)}`);
+    expect(integrity.reference_rewarded.strict).toBe(integrity.tasks);
+    for (const hack of ['empty-answer', 'given-values', 'random-typed', 'submit-first']) expect(integrity.hacks_rewarded[hack]!.strict, hack).toBe(0);
+    expect(integrity.hacks_rewarded['changed-argument']!.strict).toBeLessThanOrEqual(Math.ceil(integrity.tasks * 0.1));
     expect(summary.dataset.tasks).toBeGreaterThanOrEqual(MIN_TASKS[server]!);
     const verdicts = await worker().store.listVerdicts(summary.runId);
     for (const { id } of tasks) {

@@ -66,7 +66,7 @@ describe('simulator cache file', () => {
     const db = new Database(path, { readonly: true });
     try {
       const meta = Object.fromEntries((db.prepare('SELECT key, value FROM meta').all() as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
-      expect(meta).toMatchObject({ format: 'firefly-simulator-cache', format_version: '1', server: 'memory', call_count: '9', tool_count: '5' });
+      expect(meta).toMatchObject({ format: 'firefly-simulator-cache', format_version: '2', server: 'memory', call_count: '9', tool_count: '5' });
       const row = db
         .prepare('SELECT result_json, sub_dag_index, step FROM calls WHERE tool = ? AND arguments_canonical = ? AND state_key = ? ORDER BY id LIMIT 1')
         .get('read_graph', canonicalArguments({}), meta.initial_state) as { result_json: string; sub_dag_index: number; step: number };
@@ -96,6 +96,6 @@ describe('simulator cache file', () => {
     const db = new Database(future);
     db.prepare("UPDATE meta SET value = '99' WHERE key = 'format_version'").run();
     db.close();
-    expect(() => readSimulatorCache(future)).toThrow(/format version 99, and this code reads version 1/);
+    expect(() => readSimulatorCache(future)).toThrow(/format version 99, and this code reads version 2/);
   });
 });

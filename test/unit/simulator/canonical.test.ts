@@ -21,9 +21,10 @@ describe('canonicalArguments', () => {
     expect(canonicalArguments([-0, 0])).toBe('[0,0]');
   });
 
-  it('trims string values but not keys', () => {
-    expect(canonicalArguments({ query: '  Ada \n', ' key ': 'x' })).toBe('{" key ":"x","query":"Ada"}');
-    expect(canonicalArguments({ names: [' Ada', 'Bob '] })).toBe('{"names":["Ada","Bob"]}');
+  it('keeps strings exactly: a live server may treat " Ada" and "Ada" as different names', () => {
+    expect(canonicalArguments({ query: '  Ada \n', ' key ': 'x' })).toBe('{" key ":"x","query":"  Ada \\n"}');
+    expect(canonicalArguments({ names: [' Ada'] })).not.toBe(canonicalArguments({ names: ['Ada'] }));
+    expect(canonicalArguments({ q: 'Ada  Lovelace' })).not.toBe(canonicalArguments({ q: 'Ada Lovelace' }));
   });
 
   it('keeps types apart: "1" is not 1, null is not "null", false is not 0', () => {
@@ -33,7 +34,7 @@ describe('canonicalArguments', () => {
   });
 
   it('escapes strings as JSON does', () => {
-    expect(canonicalArguments({ s: 'a"b\\c\u0000\n' })).toBe('{"s":"a\\"b\\\\c\\u0000"}');
+    expect(canonicalArguments({ s: 'a"b\\c\u0000\n' })).toBe('{"s":"a\\"b\\\\c\\u0000\\n"}');
   });
 
   it('refuses values JSON cannot hold, naming where they are', () => {

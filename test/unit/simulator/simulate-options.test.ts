@@ -14,11 +14,11 @@ describe('firefly simulate flags', () => {
   const noEnv = {};
 
   it('defaults to stdio, loopback, a free port, threshold 0.5, no token and 1 MiB messages', () => {
-    expect(parseSimulateOptions(['--dataset', 'd'], noEnv)).toEqual({ dataset: 'd', transport: 'stdio', host: '127.0.0.1', port: 0, threshold: 0.5, maxMessageBytes: 1_048_576 });
-    expect(parseSimulateOptions(['--dataset', 'd', '--http'], noEnv)).toEqual({ dataset: 'd', transport: 'http', host: '127.0.0.1', port: 0, threshold: 0.5, maxMessageBytes: 1_048_576 });
+    expect(parseSimulateOptions(['--dataset', 'd'], noEnv)).toEqual({ dataset: 'd', transport: 'stdio', host: '127.0.0.1', port: 0, threshold: 0.5, policy: 'strict', maxMessageBytes: 1_048_576, idleMs: 900_000, maxSessionsPerClient: 1000 });
+    expect(parseSimulateOptions(['--dataset', 'd', '--http'], noEnv)).toEqual({ dataset: 'd', transport: 'http', host: '127.0.0.1', port: 0, threshold: 0.5, policy: 'strict', maxMessageBytes: 1_048_576, idleMs: 900_000, maxSessionsPerClient: 1000 });
     expect(
-      parseSimulateOptions(['--dataset=d', '--http', '--port', '8080', '--host', '0.0.0.0', '--token', TOKEN, '--threshold', '0.8', '--max-message-bytes', '4096'], noEnv),
-    ).toEqual({ dataset: 'd', transport: 'http', host: '0.0.0.0', port: 8080, threshold: 0.8, token: TOKEN, maxMessageBytes: 4096 });
+      parseSimulateOptions(['--dataset=d', '--http', '--port', '8080', '--host', '0.0.0.0', '--token', TOKEN, '--idle-minutes', '0.5', '--max-sessions-per-client', '7', '--policy', 'lenient', '--threshold', '0.8', '--max-message-bytes', '4096'], noEnv),
+    ).toEqual({ dataset: 'd', transport: 'http', host: '0.0.0.0', port: 8080, threshold: 0.8, policy: 'lenient', token: TOKEN, maxMessageBytes: 4096, idleMs: 30_000, maxSessionsPerClient: 7 });
   });
 
   it.each([['0.0.0.0'], ['::'], ['[::]'], ['192.168.1.10'], ['10.0.0.1'], ['fe80::1'], ['example.com'], ['::ffff:10.0.0.1']])(
@@ -56,8 +56,13 @@ describe('firefly simulate flags', () => {
     [['--dataset', 'd', '--http', '--port=-1'], /--port -1 is not a port/],
     [['--dataset', 'd', '--http', '--port=8.5'], /--port 8.5 is not a port/],
     [['--dataset', 'd', '--http', '--port', '70000'], /--port 70000 is not a port/],
-    [['--dataset', 'd', '--threshold', '2'], /--threshold 2 is not a similarity: give a number from 0 to 1/],
-    [['--dataset', 'd', '--threshold', 'high'], /--threshold high is not a similarity/],
+    [['--dataset', 'd', '--policy', 'lenient', '--threshold', '2'], /--threshold 2 is not a similarity: give a number from 0 to 1/],
+    [['--dataset', 'd', '--policy', 'lenient', '--threshold', 'high'], /--threshold high is not a similarity/],
+    [['--dataset', 'd', '--threshold', '0.5'], /--threshold applies to --policy lenient only/],
+    [['--dataset', 'd', '--http', '--idle-minutes', '0'], /--idle-minutes 0 is not a duration/],
+    [['--dataset', 'd', '--http', '--max-sessions-per-client', '0'], /--max-sessions-per-client 0 is not a count/],
+    [['--dataset', 'd', '--idle-minutes', '5'], /--idle-minutes applies to HTTP only/],
+    [['--dataset', 'd', '--policy', 'loose'], /--policy loose is not a policy: give strict \(the default\) or lenient/],
     [['--dataset', 'd', '--token', 'a'.repeat(16)], /--token applies to HTTP only: add --http/],
     [['--dataset', 'd', '--http', '--token'], /--token needs a value/],
     [['--dataset', 'd', '--http', '--token', 'short'], /--token is 5 characters: give at least 16, e.g. the output of openssl rand -hex 32/],

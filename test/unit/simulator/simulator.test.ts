@@ -22,10 +22,10 @@ describe('Simulator on a hand-made cache', () => {
     expect(simulator.tools()[0]?.name).toBe('create_entities');
   });
 
-  it('answers a recorded call exactly, with its source, whatever the key order and padding', async () => {
+  it('answers a recorded call exactly, with its source and state distance 0', async () => {
     const episode = simulator.startEpisode();
-    const answer = await episode.call('search_nodes', { query: '  Ada Lovelace ' });
-    expect(answer).toEqual({ provenance: 'exact', similarity: 1, isError: false, result: text({ entities: [entity('Ada')] }), source: { runId: 'run-1', subDagIndex: 0, step: 1 } });
+    const answer = await episode.call('search_nodes', { query: 'Ada Lovelace' });
+    expect(answer).toEqual({ provenance: 'exact', similarity: 1, stateDistance: 0, isError: false, result: text({ entities: [entity('Ada')] }), source: { runId: 'run-1', subDagIndex: 0, step: 1 } });
   });
 
   it('replays a recorded error as recorded, and it does not change the state', async () => {
@@ -56,14 +56,18 @@ describe('Simulator on a hand-made cache', () => {
     expect(await episode.call('read_graph')).toMatchObject({ provenance: 'exact', result: graph('Ada'), source: { subDagIndex: -1, step: 1 } });
   });
 
-  it('retrieves the nearest recording of the same tool at or above the threshold', async () => {
-    const answer = await simulator.startEpisode().call('open_nodes', { names: ['Ada', 'Bob'] });
+  it('lenient: retrieves the nearest recording of the same tool at or above the threshold, discounted by state distance', async () => {
+    // Argument similarity 0.5, recorded one write (Bob) away from this episode's state: 0.5 / 2.
+    const lenient = new Simulator(cache, { policy: 'lenient', retrievalThreshold: 0.2 });
+    const answer = await lenient.startEpisode().call('open_nodes', { names: ['Ada', 'Bob'] });
     expect(answer.provenance).toBe('retrieved');
-    expect(answer.similarity).toBeCloseTo(0.5);
+    expect(answer.similarity).toBeCloseTo(0.25);
+    expect(answer.stateDistance).toBe(1);
     expect(answer.source).toEqual({ runId: 'run-1', subDagIndex: -1, step: 4 });
     expect(answer.result).toEqual(cache.entries.find((e) => e.tool === 'open_nodes')?.result);
-    const strict = await new Simulator(cache, { retrievalThreshold: 0.6 }).startEpisode().call('open_nodes', { names: ['Ada', 'Bob'] });
-    expect(strict.provenance).toBe('none');
+    const higher = await new Simulator(cache, { policy: 'lenient', retrievalThreshold: 0.3 }).startEpisode().call('open_nodes', { names: ['Ada', 'Bob'] });
+    expect(higher.provenance).toBe('none');
+    expect((await simulator.startEpisode().call('open_nodes', { names: ['Ada', 'Bob'] })).provenance).toBe('none');
   });
 
   it('answers none with an error result that gives the nearest similarity', async () => {
@@ -71,7 +75,7 @@ describe('Simulator on a hand-made cache', () => {
     expect(answer).toMatchObject({ provenance: 'none', isError: true, similarity: 0 });
     expect(answer.source).toBeUndefined();
     expect(answer.result).toMatchObject({ isError: true });
-    expect(firstText(answer.result)).toMatch(/^No recorded data for search_nodes with these arguments \(nearest similarity 0\.00/);
+    expect(firstText(answer.result)).toMatch(/^No recorded data for search_nodes with these arguments in this state \(nearest similarity 0\.00.*only the same call in the same state answers/);
   });
 
   it('answers none for a known tool that was never recorded, saying so', async () => {
@@ -98,8 +102,9 @@ describe('Simulator on a hand-made cache', () => {
   });
 
   it('advances the state after a retrieved write, then prefers recordings sharing the longest history', async () => {
-    // Carol's entity shares its type and part of its observation with Bob's: similarity ~0.32.
-    const episode = new Simulator(cache, { retrievalThreshold: 0.3 }).startEpisode();
+    // Carol's entity shares its type and part of its observation with Bob's: similarity ~0.32, halved
+    // since Bob's create was recorded one write (Bob's own) before this state.
+    const episode = new Simulator(cache, { policy: 'lenient', retrievalThreshold: 0.15 }).startEpisode();
     await episode.call('create_entities', { entities: [entity('Bob')] });
     const stateAfterBob = episode.state;
     const carol = await episode.call('create_entities', { entities: [entity('Carol')] });
@@ -107,7 +112,7 @@ describe('Simulator on a hand-made cache', () => {
     expect(episode.state).not.toBe(stateAfterBob);
     // No read_graph was recorded in this state: the one after Bob shares more history than the setup one.
     const read = await episode.call('read_graph');
-    expect(read).toMatchObject({ provenance: 'retrieved', similarity: 1, result: graph('Ada', 'Bob') });
+    expect(read).toMatchObject({ provenance: 'retrieved', similarity: 0.5, stateDistance: 1, result: graph('Ada', 'Bob') });
   });
 
   it('prefers the first recording by (sub-DAG, step) when several share an exact key', async () => {

@@ -83,14 +83,14 @@ describe('verification checks', () => {
   });
 
   describe('replayable', () => {
-    it('fails when an altered argument replays as a near recording, not exactly', async () => {
+    it('fails when an altered argument replays without an exact recording', async () => {
       const broken = clone(good);
       // Another request text, in the trajectory and the instruction alike: only the replay can tell.
       const altered = 'Migrate the user database to PostgreSQL 17';
       broken.trajectory[0]!.arguments = { ...broken.trajectory[0]!.arguments, originalRequest: altered };
       broken.instruction = broken.instruction.replace('PostgreSQL 16', 'PostgreSQL 17');
       const result = await replayable(broken, context);
-      expect(result).toEqual({ passed: false, reason: 'step 1 (request_planning) replayed as retrieved, not exact' });
+      expect(result).toEqual({ passed: false, reason: 'step 1 (request_planning) replayed as none, not exact' });
       for (const check of [grounded, noLeakage, inputsAvailable, nonTrivial]) expect((await check(broken, context)).passed).toBe(true);
     });
 
@@ -106,8 +106,8 @@ describe('verification checks', () => {
       const add = broken.trajectory[1]!;
       add.arguments = withValueAt(add.arguments, 'observations[0].contents[0]', 'Proposed the Analytical Engine in 1838') as Task['trajectory'][number]['arguments'];
       const result = await replayable(broken, contextOf(memory));
-      // The same entity and a near-identical text: the nearest recording answers, but not exactly.
-      expect(result).toEqual({ passed: false, reason: 'step 2 (add_observations) replayed as retrieved, not exact' });
+      // The same entity and a near-identical text: under the strict policy no other call's data answers it.
+      expect(result).toEqual({ passed: false, reason: 'step 2 (add_observations) replayed as none, not exact' });
     });
 
     it('fails when the replayed answer differs from the recorded ground truth', async () => {

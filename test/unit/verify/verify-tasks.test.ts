@@ -94,7 +94,7 @@ describe('verifyTasks', () => {
     const { verdicts } = await verifyTasks(Object.values(broken), context);
     const reason = (check: keyof typeof broken) => verdicts.find((v) => v.taskId === broken[check].id && v.check === check)!.reason;
     expect(reason('grounded')).toContain('"Grace Hopper" is not at');
-    expect(reason('replayable')).toBe('step 2 (add_observations) replayed as retrieved, not exact');
+    expect(reason('replayable')).toBe('step 2 (add_observations) replayed as none, not exact');
     expect(reason('no-leakage')).toBe(`the instruction reveals ${broken['no-leakage'].groundTruth[0]!.field}=${JSON.stringify(broken['no-leakage'].groundTruth[0]!.value)}`);
     expect(reason('inputs-available')).toBe('step 1 (search_nodes) needs query="Babbage", which the instruction does not give');
     expect(reason('non-trivial')).toBe('every answer value is a status line or an echo of a given value');

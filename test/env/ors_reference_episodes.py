@@ -1,0 +1,52 @@
+"""Drives `firefly serve-env` with the official ORS client (openreward): lists splits and tasks,
+runs each task's reference trajectory (read from the dataset's tasks.jsonl, which the client side
+of this test knows and the server never reveals) through a session, submits the reference answer,
+and a wrong answer in a second session. Prints one JSON object with what it saw."""
+import json
+import sys
+
+from openreward import OpenReward
+
+
+url, dataset_dir, env_name = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = {}
+with open(f"{dataset_dir}/tasks.jsonl") as f:
+    for line in f:
+        if line.strip():
+            row = json.loads(line)
+            rows[row["id"]] = row
+
+client = OpenReward(api_key="local")
+env = client.environments.get(name=env_name, base_url=url)
+splits = env.list_splits()
+tasks = {split: env.list_tasks(split=split) for split in splits}
+split = "test" if tasks.get("test") else "train"
+report = {"splits": splits, "counts": {s: len(t) for s, t in tasks.items()}, "split": split, "episodes": [], "wrong": []}
+
+for task in tasks[split]:
+    row = rows[task.task_spec["id"]]
+    with env.session(task=task) as session:
+        prompt = session.get_prompt()
+        tools = [t.name for t in session.list_tools()]
+        provenance = []
+        for step in row["trajectory"]:
+            out = session.call_tool(step["tool"], step["arguments"])
+            provenance.append(out.metadata["firefly/provenance"])
+            assert out.reward is None and not out.finished
+        done = session.call_tool("submit", row["answer"])
+        after = None
+        try:
+            session.call_tool(row["trajectory"][0]["tool"], row["trajectory"][0]["arguments"])
+        except Exception as error:  # the client raises for a call after the episode finished
+            after = type(error).__name__ + ": " + str(error)
+        report["episodes"].append({
+            "id": row["id"], "prompt_has_instruction": row["instruction"] in prompt[0].text,
+            "tools": tools, "offered": row["tools"]["offered"], "provenance": provenance,
+            "reward": done.reward, "finished": done.finished, "fields": done.metadata["fields"], "after_finish": after,
+        })
+    with env.session(task=task) as session:
+        wrong = {field: "not the answer" for field in row["answer"]}
+        out = session.call_tool("submit", wrong)
+        report["wrong"].append({"reward": out.reward, "finished": out.finished})
+
+print(json.dumps(report))
