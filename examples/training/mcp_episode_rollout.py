@@ -66,7 +66,7 @@ def reference_policy(row):
 
     def step(_history, _tools):
         nxt = next(steps, None)
-        return ("answer", row["answer"]) if nxt is None else ("call", nxt["tool"], nxt["arguments"])
+        return ("answer", json.loads(row["answer"])) if nxt is None else ("call", nxt["tool"], json.loads(nxt["arguments"]))
 
     return step
 

@@ -56,7 +56,7 @@ if __name__ == "__main__":
     env_name = json.load(open(f"{dataset_dir}/manifest.json"))["server"].lower()
     reward = make_reward(url, env_name)
     if "--check" in sys.argv:
-        completions = ["\n".join([json.dumps({"tool": s["tool"], "arguments": s["arguments"]}) for s in r["trajectory"]] + [json.dumps({"answer": r["answer"]})]) for r in rows]
+        completions = ["\n".join([json.dumps({"tool": s["tool"], "arguments": json.loads(s["arguments"])}) for s in r["trajectory"]] + [json.dumps({"answer": json.loads(r["answer"])})]) for r in rows]
         rewards = reward(completions, [r["id"] for r in rows])
         print(json.dumps({"completions": len(rewards), "mean_reward": sum(rewards) / len(rewards)}))
         sys.exit(0)

@@ -30,22 +30,22 @@ for task in tasks[split]:
         tools = [t.name for t in session.list_tools()]
         provenance = []
         for step in row["trajectory"]:
-            out = session.call_tool(step["tool"], step["arguments"])
+            out = session.call_tool(step["tool"], json.loads(step["arguments"]))
             provenance.append(out.metadata["firefly/provenance"])
             assert out.reward is None and not out.finished
-        done = session.call_tool("submit", row["answer"])
+        done = session.call_tool("submit", json.loads(row["answer"]))
         after = None
         try:
-            session.call_tool(row["trajectory"][0]["tool"], row["trajectory"][0]["arguments"])
+            session.call_tool(row["trajectory"][0]["tool"], json.loads(row["trajectory"][0]["arguments"]))
         except Exception as error:  # the client raises for a call after the episode finished
             after = type(error).__name__ + ": " + str(error)
         report["episodes"].append({
             "id": row["id"], "prompt_has_instruction": row["instruction"] in prompt[0].text,
-            "tools": tools, "offered": row["tools"]["offered"], "provenance": provenance,
+            "tools": tools, "offered": [t["name"] for t in row["tools"]], "provenance": provenance,
             "reward": done.reward, "finished": done.finished, "fields": done.metadata["fields"], "after_finish": after,
         })
     with env.session(task=task) as session:
-        wrong = {field: "not the answer" for field in row["answer"]}
+        wrong = {field: "not the answer" for field in json.loads(row["answer"])}
         out = session.call_tool("submit", wrong)
         report["wrong"].append({"reward": out.reward, "finished": out.finished})
 

@@ -16,7 +16,8 @@ import { Simulator } from '../../src/simulator/simulator.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 
 const run = promisify(execFile);
-interface Row { id: string; answer: JsonObject; trajectory: Array<{ tool: string; arguments: JsonObject }>; tools: { offered: string[] } }
+/** A tasks.jsonl row, its JSON-text fields parsed. */
+interface Row { id: string; answer: JsonObject; offered: string[]; trajectory: Array<{ tool: string; arguments: JsonObject }> }
 
 /**
  * A real run's dataset served as an RL environment, driven by clients nobody here wrote: the
@@ -37,7 +38,10 @@ describe('firefly serve-env on a real dataset', () => {
     const summary = (await (await startRun(client(), config, uniqueId('serve-env'), input)).result()) as RunSummary;
     datasetDir = summary.dataset.dir;
     dataset = loadEnvDataset(datasetDir);
-    rows = readFileSync(join(datasetDir, 'tasks.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Row);
+    rows = readFileSync(join(datasetDir, 'tasks.jsonl'), 'utf8').trim().split('\n').map((line) => {
+      const row = JSON.parse(line) as { id: string; answer: string; tools: Array<{ name: string }>; trajectory: Array<{ tool: string; arguments: string }> };
+      return { id: row.id, answer: JSON.parse(row.answer), offered: row.tools.map((t) => t.name), trajectory: row.trajectory.map((s) => ({ tool: s.tool, arguments: JSON.parse(s.arguments) })) } as Row;
+    });
     expect(rows.length).toBeGreaterThan(0);
     serving = await serveEnv(dataset, new Simulator(dataset.cache));
     python = (await installing).stdout.trim();
@@ -77,7 +81,7 @@ describe('firefly serve-env on a real dataset', () => {
     await other.connect(new StreamableHTTPClientTransport(new URL(second.mcp_url)));
     try {
       const { tools } = await mcp.listTools();
-      expect(tools.map((t) => t.name)).toEqual(row.tools.offered);
+      expect(tools.map((t) => t.name)).toEqual(row.offered);
       await expect(mcp.callTool({ name: 'submit', arguments: row.answer })).rejects.toThrow(/Unknown tool "submit"/);
       for (const step of row.trajectory) {
         const result = await mcp.callTool({ name: step.tool, arguments: step.arguments });
