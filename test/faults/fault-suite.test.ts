@@ -333,6 +333,37 @@ describe.concurrent('the fault suite over the development fleet', () => {
     await expectClean(expect, env, row, 1);
   });
 
+  it(`store locked ${STORE_LOCK_MS / 1000} s ×${STORE_LOCKS_PER_RUN} (filesystem)`, async ({ expect }) => {
+    const row: FaultRow = {
+      fault: `store locked ${STORE_LOCK_MS / 1000} s ×${STORE_LOCKS_PER_RUN}`,
+      server: 'filesystem',
+      note: ON_POSTGRES
+        ? `another process holds LOCK TABLE calls IN EXCLUSIVE MODE on the PostgreSQL store for ${STORE_LOCK_MS} ms, ${STORE_LOCKS_PER_RUN} times per run at seed-picked points; the worker's writes wait`
+        : `another process holds BEGIN EXCLUSIVE on the run's SQLite file for ${STORE_LOCK_MS} ms, ${STORE_LOCKS_PER_RUN} times per run at seed-picked points; the worker is a process of its own, whose writes wait (busy_timeout 10 s)`,
+      runs: [],
+    };
+    rows.push(row);
+    const envs = await Promise.all(SEEDS.map(() => processEnv('faults-lock')));
+    row.runs = await Promise.all(
+      SEEDS.map((seed, i) => {
+        const env = envs[i]!;
+        return faultyRun(env, { ...shapes.filesystem, seed }, 'store-lock', () => ({ faults: [] }), async ({ runId, baseline, closed }) => {
+          const locks: number[] = [];
+          for (const at of explorationPoints('store-lock', seed, STORE_LOCKS_PER_RUN, baseline)) {
+            if (!(await reached(env, runId, at, closed))) break;
+            const hit = await env.callCount(runId);
+            if ((await holdLock(env.config.storeUrl ?? env.config.storePath, STORE_LOCK_MS)) >= STORE_LOCK_MS) locks.push(hit);
+          }
+          return locks;
+        });
+      }),
+    );
+    for (const [i, run] of row.runs.entries()) await expectClean(expect, envs[i]!, { ...row, runs: [run] }, STORE_LOCKS_PER_RUN);
+  });
+});
+
+// After the others, alone: a fleet's worker kills must not race the other faults' load.
+describe('the fault suite over a fleet', () => {
   it('fleet: worker SIGKILL ×2 + dev-server restart (memory, hello-world, across them)', async ({ expect }) => {
     const row: FaultRow = {
       fault: 'fleet: worker SIGKILL ×2 + dev-server restart',
@@ -342,7 +373,8 @@ describe.concurrent('the fault suite over the development fleet', () => {
     };
     rows.push(row);
     const env = await restartEnv(FLEET_RESTART_PORT);
-    const fleet = { servers: ['examples/memory.json', 'examples/generality/hello-world.json'].map((file) => ({ file, subDagCount: 4 })), maxConcurrentServers: 2 };
+    // One server at a time, so that each kill finds its server's run exploring.
+    const fleet = { servers: ['examples/memory.json', 'examples/generality/hello-world.json'].map((file) => ({ file, subDagCount: 6 })), maxConcurrentServers: 1 };
     const runFleet = async (fleetId: string, inject: (runIds: string[], done: Promise<unknown>) => Promise<number[]>) => {
       const started = Date.now();
       await env.client.workflow.start('generateFleetDataset', { taskQueue: env.config.taskQueue, workflowId: fleetId, args: [fleet] });
@@ -404,33 +436,6 @@ describe.concurrent('the fault suite over the development fleet', () => {
     for (const child of [...faulty.summary!.servers, ...faulty.summary!.crossServer]) await expectEveryStepOnce(env.store, child.runId);
   });
 
-  it(`store locked ${STORE_LOCK_MS / 1000} s ×${STORE_LOCKS_PER_RUN} (filesystem)`, async ({ expect }) => {
-    const row: FaultRow = {
-      fault: `store locked ${STORE_LOCK_MS / 1000} s ×${STORE_LOCKS_PER_RUN}`,
-      server: 'filesystem',
-      note: ON_POSTGRES
-        ? `another process holds LOCK TABLE calls IN EXCLUSIVE MODE on the PostgreSQL store for ${STORE_LOCK_MS} ms, ${STORE_LOCKS_PER_RUN} times per run at seed-picked points; the worker's writes wait`
-        : `another process holds BEGIN EXCLUSIVE on the run's SQLite file for ${STORE_LOCK_MS} ms, ${STORE_LOCKS_PER_RUN} times per run at seed-picked points; the worker is a process of its own, whose writes wait (busy_timeout 10 s)`,
-      runs: [],
-    };
-    rows.push(row);
-    const envs = await Promise.all(SEEDS.map(() => processEnv('faults-lock')));
-    row.runs = await Promise.all(
-      SEEDS.map((seed, i) => {
-        const env = envs[i]!;
-        return faultyRun(env, { ...shapes.filesystem, seed }, 'store-lock', () => ({ faults: [] }), async ({ runId, baseline, closed }) => {
-          const locks: number[] = [];
-          for (const at of explorationPoints('store-lock', seed, STORE_LOCKS_PER_RUN, baseline)) {
-            if (!(await reached(env, runId, at, closed))) break;
-            const hit = await env.callCount(runId);
-            if ((await holdLock(env.config.storeUrl ?? env.config.storePath, STORE_LOCK_MS)) >= STORE_LOCK_MS) locks.push(hit);
-          }
-          return locks;
-        });
-      }),
-    );
-    for (const [i, run] of row.runs.entries()) await expectClean(expect, envs[i]!, { ...row, runs: [run] }, STORE_LOCKS_PER_RUN);
-  });
 });
 
 interface ProcessEnv extends Env {
