@@ -32,9 +32,14 @@ log() { printf '[postgres-dev] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 # The newest installed server's bin directory (Debian keeps them in /usr/lib/postgresql/N/bin).
+# Installs Debian's postgresql first when none is there (as root; see scripts/debian-package.sh).
 pg_bin() {
   local dir
   dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  if [[ ! -x "$dir/pg_ctl" ]]; then
+    bash "$ROOT/scripts/debian-package.sh" postgresql >&2 || die "no PostgreSQL server found: apt-get install postgresql"
+    dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  fi
   [[ -x "$dir/pg_ctl" ]] || die "no PostgreSQL server found: apt-get install postgresql"
   echo "$dir"
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -10,6 +11,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = resolve(PROJECT_ROOT, 'data/screenshots');
 
 export async function launchBrowser(): Promise<Browser> {
+  // Debian's chromium is installed when missing (as root), as the Temporal CLI is: npm test needs nothing installed by hand.
+  if (!existsSync(CHROMIUM) && !process.env.CHROMIUM_PATH) spawnSync('bash', [resolve(PROJECT_ROOT, 'scripts/debian-package.sh'), 'chromium'], { stdio: 'inherit', timeout: 600_000 });
   if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (apt-get install chromium, as .ci/run does) or set CHROMIUM_PATH`);
   // --no-sandbox: tests run as root, where Chromium's sandbox refuses to start.
   return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
