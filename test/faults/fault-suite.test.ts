@@ -368,13 +368,13 @@ describe('the fault suite over a fleet', () => {
     const row: FaultRow = {
       fault: 'fleet: worker SIGKILL ×2 + dev-server restart',
       server: 'memory + hello-world',
-      note: `a fleet of two servers and their composite, on a dev server of its own (port ${FLEET_RESTART_PORT}): the worker is SIGKILLed while each server's run explores, and the dev server is restarted while the composite explores; each of the three runs and the fleet dataset are compared with a fault-free fleet of the same seed`,
+      note: `a fleet of two servers and their composite, on a dev server of its own (port ${FLEET_RESTART_PORT}): the worker is SIGKILLed once memory's run explores and again a few calls after the fleet went on, then the dev server is restarted a few calls later; each of the three runs and the fleet dataset are compared with a fault-free fleet of the same seed`,
       runs: [],
     };
     rows.push(row);
     const env = await restartEnv(FLEET_RESTART_PORT);
     // One server at a time, so that each kill finds its server's run exploring.
-    const fleet = { servers: ['examples/memory.json', 'examples/generality/hello-world.json'].map((file) => ({ file, subDagCount: 6 })), maxConcurrentServers: 1 };
+    const fleet = { servers: ['examples/memory.json', 'examples/generality/hello-world.json'].map((file) => ({ file, subDagCount: 8 })), maxConcurrentServers: 1 };
     const runFleet = async (fleetId: string, inject: (runIds: string[], done: Promise<unknown>) => Promise<number[]>) => {
       const started = Date.now();
       await env.client.workflow.start('generateFleetDataset', { taskQueue: env.config.taskQueue, workflowId: fleetId, args: [fleet] });
@@ -389,22 +389,34 @@ describe('the fault suite over a fleet', () => {
     const faulty = await runFleet(uniqueId('fleet-fault'), async ([memory, hello], done) => {
       let closed = false;
       void done.then(() => (closed = true));
+      const fleetId = memory!.replace(/\/memory$/, '');
+      // Every call the fleet's runs recorded, the composite's included once it exists.
+      const fleetCalls = async () => {
+        const cross = (await env.store.listRuns(`${fleetId}/cross-server-`)).map((r) => r.runId);
+        const counts = await Promise.all([memory!, hello!, ...cross].map((runId) => env.callCount(runId)));
+        return counts.reduce((a, b) => a + b, 0);
+      };
+      const grown = async (calls: number) => {
+        while (!closed && (await fleetCalls()) < calls) await new Promise((r) => setTimeout(r, 50));
+        return !closed;
+      };
       const hits: number[] = [];
-      for (const runId of [memory!, hello!]) {
-        // Past its probe, with episodes in flight.
-        if (!(await reached(env, runId, 12, () => closed))) break;
-        hits.push(await env.callCount(runId));
-        const worker = env.worker();
-        worker.kill('SIGKILL');
-        await killed(worker);
-        await env.replaceWorker();
-      }
-      const cross = await crossRunOf(env, memory!.replace(/\/memory$/, ''), () => closed);
-      // A composite of two small servers records few calls: restart once its probe has begun.
-      if (cross && (await reached(env, cross, 3, () => closed))) {
-        hits.push(await env.callCount(cross));
-        env.devServer('stop');
-        env.devServer('start');
+      // The first kill once memory's run explores; the second and the restart a few calls after the
+      // fleet went on again, wherever it then is (a new worker may take a while to say it is ready).
+      if (!(await reached(env, memory!, 12, () => closed))) return hits;
+      for (const fault of ['kill', 'kill', 'restart'] as const) {
+        if (fault === 'kill') {
+          hits.push(await fleetCalls());
+          const worker = env.worker();
+          worker.kill('SIGKILL');
+          await killed(worker);
+          await env.replaceWorker();
+        } else {
+          hits.push(await fleetCalls());
+          env.devServer('stop');
+          env.devServer('start');
+        }
+        if (hits.length < 3 && !(await grown((await fleetCalls()) + 3))) break;
       }
       return hits;
     });
@@ -480,16 +492,6 @@ async function restartEnv(port = RESTART_PORT): Promise<RestartEnv> {
   devServer('start');
   cleanups.push(() => devServer('stop'));
   return { ...(await processEnv('faults-restart', `127.0.0.1:${port}`)), devServer };
-}
-
-/** The fleet's composite run, once its record is in the store; undefined if the fleet closed first. */
-async function crossRunOf(env: Env, fleetId: string, closed: () => boolean): Promise<string | undefined> {
-  for (;;) {
-    const [run] = await env.store.listRuns(`${fleetId}/cross-server-`);
-    if (run) return run.runId;
-    if (closed()) return undefined;
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 function mergedCounts(items: Array<Record<string, number>>): Record<string, number> {
