@@ -40,8 +40,8 @@ const HOLD_LOCK = resolve(PROJECT_ROOT, 'test/faults/fixtures/hold-lock.mjs');
 /** The shapes runs take; each is explored fault-free once per seed, and every faulty run of that shape is compared with it. */
 const shapes = {
   filesystem: { server: 'filesystem', subDagCount: SUB_DAGS },
-  // Room for five worker kills, each costing a few calls.
-  taskmanager: { server: 'taskmanager', subDagCount: 10 },
+  // Room for five worker kills, each costing a few calls, even when a new worker is slow to start.
+  taskmanager: { server: 'taskmanager', subDagCount: 16 },
   // Faults that end in a lost reply wait for the call timeout: keep it short.
   memory: { server: 'memory', subDagCount: SUB_DAGS, callTimeoutMs: 1_500 },
   everything: { server: 'everything', subDagCount: SUB_DAGS, callTimeoutMs: 1_500 },
