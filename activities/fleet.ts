@@ -17,12 +17,11 @@ import { withFailureMapping } from './failures.js';
 import { whileHeartbeating } from './heartbeat.js';
 import { verifiedTasks } from './verified-tasks.js';
 import { pipelineVersion } from './export.js';
-import type { Task, Verdict } from '../src/domain.js';
+import type { Task } from '../src/domain.js';
 import { brokenTools } from '../src/explore/broken-tools.js';
 import { reportTask } from '../src/report/dataset-report.js';
 import type { ReportData } from '../src/report/report-data.js';
 import { serverRow } from '../src/report/server-row.js';
-import type { EpisodeRecord } from '../src/store/store.js';
 
 /** The composite's name in its tools' `server/tool` names: its tools are its members'. */
 const CROSS_SERVER = 'cross-server';
@@ -121,9 +120,7 @@ export function exportFleetDatasetActivity(deps: ActivityDeps) {
         })),
         input.split,
       );
-      const verdicts = (await Promise.all(runs.map((r) => deps.store.listVerdicts(r.runId)))).flat();
-      const episodes = new Map(await Promise.all(runs.map(async (r) => [r.runId, await deps.store.listEpisodes(r.runId)] as const)));
-      const candidates = (await Promise.all(runs.map((r) => deps.store.listTasks(r.runId)))).reduce((sum, list) => sum + list.length, 0);
+      const version = pipelineVersion(deps.projectRoot);
       const planners = [...new Set(runs.map((r) => r.planner))];
       const summary = await exportDataset({
         dir: join(deps.datasetRoot, safePathComponent(input.fleetId, 'fleetId')),
@@ -132,13 +129,13 @@ export function exportFleetDatasetActivity(deps: ActivityDeps) {
         setups: new Map(runs.map((r) => [r.runId, r.setup])),
         splits,
         tasks,
-        verdicts,
-        candidates,
+        verdicts: runs.flatMap((r) => r.verdicts),
+        candidates: runs.reduce((sum, r) => sum + r.candidates.length, 0),
         writeSimulatorCache: async (path) =>
           writeSimulatorCache(path, { server: input.fleetId, tools: tools.filter((t) => t.usable), setup: [], calls: runs.flatMap((r) => r.calls) }),
         simulatorCacheFormatDoc: resolve(deps.projectRoot, 'src/simulator/CACHE-FORMAT.md'),
-        pipelineVersion: pipelineVersion(deps.projectRoot),
-        report: (exported) => fleetReport(input.fleetId, pipelineVersion(deps.projectRoot), runs, verdicts, exported, episodes),
+        pipelineVersion: version,
+        report: (exported) => fleetReport(input.fleetId, version, runs, exported),
       });
       const { figures } = summary;
       // Read back as a trainer would: every reference, replayed in the fleet's one simulator, must earn reward 1.
@@ -160,18 +157,15 @@ export function exportFleetDatasetActivity(deps: ActivityDeps) {
 }
 
 /** The fleet's report: a row per server and one per composite, and every exported task. */
-function fleetReport(fleetId: string, version: string, runs: FleetRunRecord[], verdicts: Verdict[], exported: Task[], episodes: ReadonlyMap<string, EpisodeRecord[]>): ReportData {
-  const rows = runs.map((run) => {
-    const own = new Set(run.candidates.map((t) => t.id));
-    return serverRow({
+function fleetReport(fleetId: string, version: string, runs: FleetRunRecord[], exported: Task[]): ReportData {
+  const rows = runs.map((run) =>
+    serverRow({
       ...run,
       server: run.server ?? CROSS_SERVER,
-      episodes: episodes.get(run.runId) ?? [],
-      verdicts: verdicts.filter((v) => own.has(v.taskId)),
       broken: brokenTools(run.calls).map((b) => b.tool),
       exported: exported.filter((t) => t.runId === run.runId).length,
-    });
-  });
+    }),
+  );
   return { title: fleetId, pipelineVersion: version, servers: rows, tasks: exported.map(reportTask) };
 }
 
@@ -190,6 +184,8 @@ async function fleetRun(deps: ActivityDeps, runId: string, server?: string): Pro
     edges: await deps.store.listEdges(runId),
     subDags: await deps.store.listSubDags(runId),
     candidates: await deps.store.listTasks(runId),
+    verdicts: await deps.store.listVerdicts(runId),
+    episodes: await deps.store.listEpisodes(runId),
   };
   return asFleetRun(record);
 }

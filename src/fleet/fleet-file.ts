@@ -20,7 +20,6 @@ import { describeValue, expectObject, isPlainObject, rejectUnknownKeys } from '.
  */
 const ROOT = 'fleet';
 const KEYS = ['servers', 'defaults', 'crossServer', 'split', 'maxConcurrentServers'];
-const ENTRY_KEYS = ['file', 'server'];
 const DEFAULTS = { crossShare: 0.5, testShare: 0.1, maxConcurrentServers: 2, seed: 1 };
 const EXAMPLE = '{"servers": ["examples/memory.json", "examples/taskmanager.json"]}';
 
@@ -55,10 +54,9 @@ async function serverEntry(entry: unknown, field: string, defaults: Record<strin
   const fromFile = file === undefined ? {} : await runInputFile(file, typeof entry === 'string' ? field : `${field}.file`, projectRoot);
   const input = { ...defaults, ...fromFile, ...options, ...(server === undefined ? {} : { server }) } as GenerateServerDatasetInput;
   if (input.server === undefined) throw new SpecError(field, `${field}: ${String(file)} has no "server": a run input file holds {"server": {...}, ...options}`);
-  for (const key of Object.keys(options)) if (ENTRY_KEYS.includes(key)) throw new SpecError(`${field}.${key}`, `${field}.${key} is given twice`);
   try {
     const spec = parseServerSpec(input.server);
-    if (spec.name.includes(MEMBER_SEPARATOR)) throw new SpecError('server.name', `server.name "${spec.name}" holds "${MEMBER_SEPARATOR}", which a fleet uses between a server's name and its tools': rename it`);
+    if (spec.name.includes(MEMBER_SEPARATOR)) throw new SpecError('server.name', `server.name "${spec.name}" holds "${MEMBER_SEPARATOR}", which a fleet uses between a server's name and its tools: rename it`);
     return { name: spec.name, input };
   } catch (error) {
     if (!(error instanceof SpecError)) throw error;

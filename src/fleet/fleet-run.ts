@@ -1,4 +1,5 @@
-import type { DiscoveredTool, RecordedCall, SubDag, Task, ToolEdge } from '../domain.js';
+import type { DiscoveredTool, RecordedCall, SubDag, Task, ToolEdge, Verdict } from '../domain.js';
+import type { EpisodeRecord } from '../store/store.js';
 import { memberToolName } from '../mcp/composite-spec.js';
 import type { SetupCall } from '../mcp/spec.js';
 
@@ -16,10 +17,12 @@ export interface FleetRunRecord {
   tasks: Task[];
   calls: RecordedCall[];
   setup: SetupCall[];
-  /** What the report draws of the run: its graph, sub-DAGs and every candidate. */
+  /** What the manifest and the report count and draw of the run: every candidate and verdict, its graph, sub-DAGs and episodes. */
+  candidates: Task[];
+  verdicts: Verdict[];
   edges: ToolEdge[];
   subDags: SubDag[];
-  candidates: Task[];
+  episodes: EpisodeRecord[];
 }
 
 export function asFleetRun(record: FleetRunRecord): FleetRunRecord {
