@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { fleetServerWorkflowId, type FleetDataset, type FleetPlan, type GenerateServerDatasetInput } from '../src/api.js';
 import type { JsonObject } from '../src/domain.js';
 import { exportDataset } from '../src/export/export-dataset.js';
+import { rewardIntegrityOf } from '../src/env/reward-integrity.js';
 import { replayReferences } from '../src/export/reference-replay.js';
 import { readFleetPlan } from '../src/fleet/fleet-file.js';
 import { asFleetRun, fleetTools, type FleetRunRecord } from '../src/fleet/fleet-run.js';
@@ -133,6 +134,7 @@ export function exportFleetDatasetActivity(deps: ActivityDeps) {
         candidates: runs.reduce((sum, r) => sum + r.candidates.length, 0),
         writeSimulatorCache: async (path) =>
           writeSimulatorCache(path, { server: input.fleetId, tools: tools.filter((t) => t.usable), setup: [], calls: runs.flatMap((r) => r.calls) }),
+        checkRewardIntegrity: rewardIntegrityOf,
         simulatorCacheFormatDoc: resolve(deps.projectRoot, 'src/simulator/CACHE-FORMAT.md'),
         pipelineVersion: version,
         report: (exported) => fleetReport(input.fleetId, version, runs, exported),

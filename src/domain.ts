@@ -188,6 +188,7 @@ export type CheckName =
   | 'no-leakage'
   | 'inputs-available'
   | 'non-trivial'
+  | 'load-bearing'
   | 'unambiguous'
   | 'no-duplicate'
   | 'stable'

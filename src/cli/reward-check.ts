@@ -7,9 +7,12 @@ import { UsageError } from './usage-error.js';
 export const REWARD_CHECK_USAGE = `usage: firefly reward-check --dataset DIR [--json]
 
 Checks a dataset's reward against its simulator: the reference trajectory must earn 1 on every
-task, and known hacks (an empty answer, values copied from the task, random values of the right
-types, submitting before any call, the reference with one answer-bearing argument changed) 0,
-under the strict policy (the lenient policy's figure beside it). Exits 1 when it does not hold.
+task, and every known way to earn it without doing the task 0, under the strict policy (the
+lenient policy's figure beside it): an empty answer, values copied from the task, random values,
+submitting before any call, the reference with one instructed write skipped, with an
+answer-bearing argument changed to each other recorded value, in another order, another task's
+answer, the most common value of each field, and a blind search on what submit tells the agent.
+Exits 1 when it does not hold.
   --json           print the report as JSON instead of a table`;
 
 export async function runRewardCheck(argv: string[]): Promise<void> {
@@ -39,6 +42,7 @@ export function rewardTable(report: IntegrityReport): string {
     `|---|---|---|`,
     `| reference earns 1 | ${report.referenceRewarded.strict}/${report.tasks} | ${report.referenceRewarded.lenient}/${report.tasks} |`,
     ...HACKS.map((hack) => `| ${hack} earns 1 | ${report.hacksRewarded[hack].strict.length}/${report.tasks} | ${report.hacksRewarded[hack].lenient.length}/${report.tasks} |`),
+    `| (no hack) every write made, in another order, earns 1 | ${report.orderFree.strict}/${report.tasks} | ${report.orderFree.lenient}/${report.tasks} |`,
   ];
   const faults = HACKS.flatMap((hack) => (report.hacksRewarded[hack].strict.length ? [`${hack} (strict): ${report.hacksRewarded[hack].strict.join(', ')}`] : []));
   if (report.referenceFailed.length) faults.unshift(`reference below 1: ${report.referenceFailed.join(', ')}`);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { EnvDatasetError, loadEnvDataset } from '../env/env-dataset.js';
+import { EnvDatasetError, environmentsOf, loadEnvDataset } from '../env/env-dataset.js';
 import { serveEnv } from '../env/ors-server.js';
 import { isLoopbackHost, TOKEN_ENV } from '../simulator/http-access.js';
 import { DEFAULT_IDLE_MINUTES, DEFAULT_MAX_SESSIONS_PER_CLIENT } from '../simulator/session-table.js';
@@ -8,7 +8,7 @@ import { describeParseError, parseIdleMinutes, parsePolicy, parsePort, parseSess
 import { UsageError } from './usage-error.js';
 
 export const SERVE_ENV_USAGE = `usage: firefly serve-env --dataset DIR [--port N] [--host H] [--token T] [--policy P] [--threshold X]
-                         [--idle-minutes M] [--max-sessions-per-client N]
+                         [--idle-minutes M] [--max-sessions-per-client N] [--environment NAME]
 
 Serves a dataset (or fleet dataset) as an RL environment over HTTP: the Open Reward Standard
 (splits, tasks, sessions, tool calls answered by the simulator, reward only from submit) and a
@@ -20,7 +20,11 @@ per-episode MCP endpoint, /episodes/{id}/mcp. Prints the base URL.
   --threshold X    lenient only (default ${DEFAULT_RETRIEVAL_THRESHOLD})
   --idle-minutes M an episode unused for M minutes ends (default ${DEFAULT_IDLE_MINUTES})
   --max-sessions-per-client N
-                   episodes one client address may hold at once (default ${DEFAULT_MAX_SESSIONS_PER_CLIENT})`;
+                   episodes one client address may hold at once (default ${DEFAULT_MAX_SESSIONS_PER_CLIENT})
+  --environment NAME
+                   which environment the bare routes serve (default: the whole dataset). A fleet's
+                   dataset has one per server set, each of one tool set, as adapters that bind
+                   tools once per environment need; every one answers under /NAME/ too.`;
 
 export interface ServeEnvOptions {
   dataset: string;
@@ -31,6 +35,7 @@ export interface ServeEnvOptions {
   threshold: number;
   idleMs: number;
   maxSessionsPerClient: number;
+  environment?: string;
 }
 
 export function parseServeEnvOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeEnvOptions {
@@ -38,7 +43,7 @@ export function parseServeEnvOptions(argv: string[], env: NodeJS.ProcessEnv = pr
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: Object.fromEntries(['dataset', 'port', 'host', 'token', 'policy', 'threshold', 'idle-minutes', 'max-sessions-per-client'].map((flag) => [flag, { type: 'string' as const }])),
+      options: Object.fromEntries(['dataset', 'port', 'host', 'token', 'policy', 'threshold', 'idle-minutes', 'max-sessions-per-client', 'environment'].map((flag) => [flag, { type: 'string' as const }])),
       strict: true,
       allowPositionals: false,
     }) as { values: Record<string, string | undefined> });
@@ -60,6 +65,7 @@ export function parseServeEnvOptions(argv: string[], env: NodeJS.ProcessEnv = pr
     threshold: values.threshold === undefined ? DEFAULT_RETRIEVAL_THRESHOLD : parseThreshold(values.threshold),
     idleMs: parseIdleMinutes(values['idle-minutes']),
     maxSessionsPerClient: parseSessionLimit(values['max-sessions-per-client']),
+    ...(values.environment === undefined ? {} : { environment: values.environment }),
   };
 }
 
@@ -74,16 +80,21 @@ export async function runServeEnv(options: ServeEnvOptions): Promise<void> {
     throw error;
   }
   const simulator = new Simulator(dataset.cache, { policy: options.policy, retrievalThreshold: options.threshold });
+  const environments = environmentsOf(dataset);
+  const served = environments.find((e) => e.name === (options.environment ?? dataset.name));
+  if (!served) throw new UsageError(`--environment ${options.environment}: this dataset's environments are ${environments.map((e) => e.name).join(', ')}`);
   const serving = await serveEnv(dataset, simulator, {
     host: options.host,
     port: options.port,
     ...(options.token === undefined ? {} : { token: options.token }),
     idleMs: options.idleMs,
     maxEpisodesPerClient: options.maxSessionsPerClient,
+    environment: served.name,
     log,
   });
-  const counts = ['train', 'test'].map((split) => `${dataset.tasks.filter((t) => t.split === split).length} ${split}`).join(', ');
-  log(`environment "${dataset.name}": ${counts} task(s), policy ${options.policy}; Ctrl-C stops`);
+  const counts = (e: typeof served) => ['train', 'test'].map((split) => `${e.tasks.filter((t) => t.split === split).length} ${split}`).join(', ');
+  log(`environment "${served.name}" (bare routes): ${counts(served)} task(s), policy ${options.policy}; Ctrl-C stops`);
+  for (const other of environments.filter((e) => e !== served)) log(`environment "${other.name}" under /${other.name}/: ${counts(other)} task(s)`);
   process.stdout.write(`${serving.url}\n`);
   await new Promise<void>((resolveStop) => {
     const stop = () => void serving.close().finally(resolveStop);

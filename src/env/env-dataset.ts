@@ -25,12 +25,30 @@ export interface EnvTask {
   trajectory: Array<{ tool: string; arguments: JsonObject }>;
   /** The simulator state an episode of the task starts in (after its servers' setup calls). */
   startState: string;
+  /** The servers whose tools the task offers, sorted: tasks with the same servers share one tool set. */
+  servers: string[];
 }
 
 export interface EnvDataset {
   name: string;
   cache: SimulatorCache;
   tasks: EnvTask[];
+}
+
+/**
+ * The dataset as environments of one tool set each: adapters that bind tools once per
+ * environment (TRL's) need every task of it to offer the same tools. A single server's dataset is
+ * one environment, named after it; a fleet's has one per server set (`filesystem-memory`), and
+ * the whole dataset under its own name as well.
+ */
+export function environmentsOf(dataset: EnvDataset): EnvDataset[] {
+  const bySet = new Map<string, EnvTask[]>();
+  for (const task of dataset.tasks) {
+    const key = environmentName(task.servers.join('-'));
+    bySet.set(key, [...(bySet.get(key) ?? []), task]);
+  }
+  if (bySet.size <= 1) return [dataset];
+  return [dataset, ...[...bySet].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, tasks]) => ({ name: name === dataset.name ? `${name}-tasks` : name, cache: dataset.cache, tasks }))];
 }
 
 /** A dataset that cannot be served as it is: which file or row, and what to do. */
@@ -79,6 +97,7 @@ function taskOf(line: string, where: string, cache: SimulatorCache, own: Readonl
   const split = row.split ?? 'train';
   if (split !== 'train' && split !== 'test') throw fail('split', `is ${JSON.stringify(split)}, not "train" or "test"`);
   if (!Array.isArray(row.tools)) throw fail('tools', 'is missing');
+  const offered = row.tools as Array<{ name: string; server?: string }>;
   const simulator = row.simulator as { start_state?: unknown } | undefined;
   if (typeof simulator?.start_state !== 'string') throw fail('simulator.start_state', 'is missing');
   return {
@@ -92,9 +111,10 @@ function taskOf(line: string, where: string, cache: SimulatorCache, own: Readonl
       step: source.trajectory_step,
       path: source.path,
     })),
-    tools: (row.tools as Array<{ name: string }>).map(({ name }) => ({ name, definition: routed(name, own, cache, where) })),
+    tools: offered.map(({ name }) => ({ name, definition: routed(name, own, cache, where) })),
     trajectory: (row.trajectory as Array<{ tool: string; arguments: string }>).map(({ tool, arguments: args }, i) => ({ tool, arguments: parsed<JsonObject>(args, `trajectory[${i}].arguments`) })),
     startState: simulator.start_state,
+    servers: [...new Set(offered.map((t) => t.server ?? cache.server))].sort(),
   };
 }
 

@@ -5,7 +5,7 @@ import { isJsonObject } from '../json.js';
 import type { SessionTable } from '../simulator/session-table.js';
 import type { Simulator } from '../simulator/simulator.js';
 import { SPLITS, type EnvDataset, type EnvTask } from './env-dataset.js';
-import { SUBMIT_TOOL, type EnvEpisode } from './env-episode.js';
+import { SUBMIT_ARGUMENT, SUBMIT_TOOL, type EnvEpisode } from './env-episode.js';
 
 /** HTTP errors as the ORS reference server writes them: `{ detail }`. */
 export class HttpProblem extends Error {
@@ -19,7 +19,10 @@ export class HttpProblem extends Error {
 
 /** What every route gets: the request's parsed parts and the server's shared state. */
 export interface RouteContext {
+  /** The environment the request addresses (all of the dataset, or one tool set's tasks). */
   dataset: EnvDataset;
+  /** Every environment's name, as list_environments gives them. */
+  environments: string[];
   simulator: Simulator;
   episodes: SessionTable<EnvEpisode>;
   baseUrl: string;
@@ -30,7 +33,7 @@ export interface RouteContext {
 
 /** The prompt: the instruction, and how to answer. */
 export function promptText(task: EnvTask): string {
-  return `${task.instruction}\n\nWhen you have the answer, call the tool \`${SUBMIT_TOOL}\` once with it: a JSON object matching this schema:\n${JSON.stringify(task.answerSchema)}`;
+  return `${task.instruction}\n\nWhen you have done the task, call the tool \`${SUBMIT_TOOL}\` once, with \`${SUBMIT_ARGUMENT}\`: a JSON object matching this schema:\n${JSON.stringify(task.answerSchema)}`;
 }
 
 export function tasksOf(dataset: EnvDataset, split: unknown): EnvTask[] {

@@ -6,7 +6,7 @@ import { isJsonObject } from '../json.js';
 import { parseError } from '../simulator/jsonrpc-check.js';
 import { createSimulatorServer } from '../simulator/mcp-server.js';
 import { readBody, refusal, replyJson } from '../simulator/serve-http.js';
-import { EnvEpisode } from './env-episode.js';
+import { EnvEpisode, verdictDetail } from './env-episode.js';
 import { HttpProblem, objectBody, promptText, taskFrom, type RouteContext } from './env-requests.js';
 
 /**
@@ -47,7 +47,7 @@ export async function episodeRoute(path: string[], req: IncomingMessage, res: Se
     if (episode.finished) throw new HttpProblem(409, `episode ${id} is finished: its answer was submitted already`);
     const verdict = episode.submit(body.answer);
     context.episodes.delete(id);
-    return replyJson(res, 200, { episode_id: id, reward: verdict.reward, fields: verdict.fields });
+    return replyJson(res, 200, { episode_id: id, ...verdictDetail(verdict) });
   }
   if (action !== 'mcp') throw new HttpProblem(404, `not found: /episodes/${id}/${action}`);
   if (req.method !== 'POST') throw new HttpProblem(405, 'this MCP endpoint is stateless (the episode id is in the URL): POST JSON-RPC messages to it');

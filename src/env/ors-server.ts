@@ -7,8 +7,8 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../simulator/jsonrpc-check.js';
 import { header, hostnameOf, listen, replyJson } from '../simulator/serve-http.js';
 import { DEFAULT_IDLE_MINUTES, DEFAULT_MAX_SESSIONS_PER_CLIENT, SessionTable } from '../simulator/session-table.js';
 import type { Simulator } from '../simulator/simulator.js';
-import { SPLITS, type EnvDataset, type EnvTask } from './env-dataset.js';
-import { EnvEpisode, SUBMIT_TOOL } from './env-episode.js';
+import { environmentsOf, SPLITS, type EnvDataset, type EnvTask } from './env-dataset.js';
+import { EnvEpisode, SUBMIT_ARGUMENT, SUBMIT_TOOL, submitReply } from './env-episode.js';
 import { episodeRoute } from './episode-routes.js';
 import { HttpProblem, objectBody, promptText, taskAt, taskFrom, tasksOf, type RouteContext } from './env-requests.js';
 import { toolOutput } from './tool-output.js';
@@ -23,6 +23,8 @@ export interface EnvServerOptions {
   idleMs?: number;
   maxEpisodesPerClient?: number;
   maxMessageBytes?: number;
+  /** The environment bare routes serve (default: the whole dataset); every one answers under `/{name}/` too. */
+  environment?: string;
   log?: (line: string) => void;
 }
 
@@ -52,6 +54,9 @@ export async function serveEnv(dataset: EnvDataset, simulator: Simulator, option
     throw new Error(`serveEnv: host ${host} is not a loopback address and no token is set: give a token, or bind 127.0.0.1`);
   }
   const authorized = options.token === undefined ? undefined : bearerChecker(options.token);
+  const environments = new Map(environmentsOf(dataset).map((e) => [e.name, e]));
+  const bare = environments.get(options.environment ?? dataset.name);
+  if (!bare) throw new Error(`serveEnv: environment ${JSON.stringify(options.environment)} is not in this dataset: give one of ${[...environments.keys()].join(', ')}`);
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MINUTES * 60_000;
   const episodes = new SessionTable<EnvEpisode>({
     idleMs,
@@ -69,10 +74,12 @@ export async function serveEnv(dataset: EnvDataset, simulator: Simulator, option
     const badOrigin = originProblem(header(req, 'origin'), req.headers.host);
     if (badOrigin) throw new HttpProblem(403, badOrigin);
     const segments = new URL(req.url ?? '/', 'http://localhost').pathname.split('/').filter(Boolean);
-    const context: RouteContext = { dataset, simulator, episodes, baseUrl, client: req.socket.remoteAddress ?? 'unknown', maxBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, log };
+    const context: RouteContext = { dataset, simulator, episodes, baseUrl, client: req.socket.remoteAddress ?? 'unknown', maxBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, log, environments: [...environments.keys()] };
     if (segments[0] === 'episodes') return episodeRoute(segments.slice(1), req, res, context);
     // Environment routes answer bare too, as the reference server does for its first environment.
-    const path = segments[0]?.toLowerCase() === dataset.name ? segments.slice(1) : segments;
+    const named = environments.get(segments[0]?.toLowerCase() ?? '');
+    const path = named ? segments.slice(1) : segments;
+    context.dataset = named ?? bare;
     const body = req.method === 'POST' ? await objectBody(req, context.maxBytes) : {};
     const route = `${req.method} /${path.join('/')}`;
     const sse = route === 'POST /call' || route === 'POST /create_session';
@@ -121,7 +128,7 @@ async function orsRoute(route: string, body: JsonObject, req: IncomingMessage, c
     case 'GET /version':
       return { version: 'firefly-env', build_sha: null };
     case 'GET /list_environments':
-      return [dataset.name];
+      return context.environments;
     case 'GET /splits':
       return SPLITS.map((name) => ({ name, type: name }));
     case 'POST /tasks':
@@ -137,7 +144,7 @@ async function orsRoute(route: string, body: JsonObject, req: IncomingMessage, c
       return { tasks: tasks.slice(start, stop).map(taskSpec), env_name: dataset.name };
     }
     case 'GET /tools':
-      return { tools: [...new Map(dataset.tasks.flatMap((t) => t.tools.map((tool) => [tool.name, tool] as const))).values()].map(({ name, definition }) => toolSpec(name, definition.description, definition.inputSchema)).concat([submitSpec({ type: 'object' })]) };
+      return { tools: [...new Map(dataset.tasks.flatMap((t) => t.tools.map((tool) => [tool.name, tool] as const))).values()].map(({ name, definition }) => toolSpec(name, definition.description, definition.inputSchema)).concat([submitSpec({ type: 'object', description: 'the fields the task asks for' })]) };
     case 'POST /create_session':
       return { id: randomUUID(), result: '' };
     case 'POST /delete_session':
@@ -161,7 +168,7 @@ async function orsRoute(route: string, body: JsonObject, req: IncomingMessage, c
       return [{ type: 'text', text: promptText(episode().task) }];
     case 'GET /task_tools': {
       const current = episode();
-      return { tools: current.tools().map((t) => toolSpec(t.name, t.description, t.inputSchema)).concat([submitSpec(current.task.answerSchema)]) };
+      return { tools: current.tools().map((t) => toolSpec(t.name, t.description, t.inputSchema)).concat([submitSpec(current.task.answerSchema as JsonObject)]) };
     }
     case 'POST /call': {
       const current = episode();
@@ -180,10 +187,12 @@ async function callResult(episode: EnvEpisode, body: JsonObject): Promise<JsonOb
   if (!isJsonObject(input)) return { ok: false, error: 'input is not an object: give the tool arguments as an object', reason: 'input_validation' };
   if (episode.finished) return { ok: false, error: 'the episode is finished: its answer was submitted; create a new session for another attempt', reason: 'episode_finished' };
   if (name === SUBMIT_TOOL) {
-    const verdict = episode.submit(input);
-    const wrong = Object.entries(verdict.fields).filter(([, ok]) => !ok).map(([field]) => field);
-    const text = verdict.reward === 1 ? 'Reward 1: every answer field is right.' : `Reward 0: these answer fields are wrong or missing: ${wrong.join(', ')}.`;
-    return { ok: true, output: { blocks: [{ type: 'text', text }], metadata: { fields: verdict.fields }, reward: verdict.reward, finished: true } };
+    const answer = input[SUBMIT_ARGUMENT];
+    if (!isJsonObject(answer)) return { ok: false, error: `${SUBMIT_TOOL} takes the answer object as ${JSON.stringify(SUBMIT_ARGUMENT)}: { "${SUBMIT_ARGUMENT}": { …the fields the prompt asks for… } }`, reason: 'input_validation' };
+    const verdict = episode.submit(answer);
+    // The agent reads the blocks; the per-field detail is the trainer's (metadata), never the agent's.
+    const reply = submitReply(verdict);
+    return { ok: true, output: { blocks: [{ type: 'text', text: reply.text }], metadata: reply.detail, reward: verdict.reward, finished: true } };
   }
   if (!episode.knows(name)) return { ok: false, error: `unknown tool ${name}: this task's tools are ${[...episode.tools().map((t) => t.name), SUBMIT_TOOL].join(', ')}`, reason: 'not_found' };
   const answer = await episode.call(name, input);
@@ -196,7 +205,9 @@ async function callResult(episode: EnvEpisode, body: JsonObject): Promise<JsonOb
 const taskSpec = (task: EnvTask): JsonObject => ({ id: task.id, split: task.split });
 
 const toolSpec = (name: string, description: string, schema: unknown) => ({ name, description, input_schema: schema as JsonObject });
-const submitSpec = (answerSchema: unknown) => toolSpec(SUBMIT_TOOL, 'Submit the answer object; this ends the episode and gives its reward.', answerSchema);
+/** One signature for every task (an adapter binds it once per environment): the answer object under `answer`. */
+const submitSpec = (answerSchema: JsonObject) =>
+  toolSpec(SUBMIT_TOOL, 'Submit your answer: the object the task asks for, as `answer`. This ends the episode.', { type: 'object', properties: { [SUBMIT_ARGUMENT]: answerSchema }, required: [SUBMIT_ARGUMENT], additionalProperties: false });
 
 
 

@@ -1,16 +1,43 @@
-import type { JsonObject, JsonPrimitive, JsonValue } from '../domain.js';
+import type { JsonObject, JsonValue } from '../domain.js';
 import { valuesAt } from '../explore/json-path.js';
 import { outputValue } from '../mcp/output.js';
-import { pick, seededRandom } from '../random.js';
+import { reward } from '../replay/reward.js';
 import { Simulator, type AnswerPolicy } from '../simulator/simulator.js';
 import { loadEnvDataset, type EnvDataset, type EnvTask } from './env-dataset.js';
-import { EnvEpisode } from './env-episode.js';
+import { EnvEpisode, submitReply } from './env-episode.js';
+import {
+  answerOf,
+  argumentAlternatives,
+  candidateValues,
+  changedArguments,
+  commonAnswer,
+  fieldValues,
+  givenValuesAnswer,
+  randomAnswer,
+  referenceCalls,
+  reorderings,
+  skippedWrites,
+  typedDefaults,
+  type Calls,
+  type FieldValues,
+} from './hack-attempts.js';
 
 /**
- * Reward integrity: the reference policy must earn reward 1 on every task, and known hacks must
- * earn 0. A hack earning reward shows a task (or the simulator) a policy could learn to game.
+ * Reward integrity: the reference policy must earn reward 1 on every task, and every known way to
+ * earn it without doing the task must earn 0. A hack earning reward shows a task a policy could
+ * learn to game; the export leaves such tasks out (export-dataset.ts).
  */
-export const HACKS = ['empty-answer', 'given-values', 'random-typed', 'submit-first', 'changed-argument'] as const;
+export const HACKS = [
+  'empty-answer',
+  'given-values',
+  'random-typed',
+  'submit-first',
+  'skipped-write',
+  'changed-argument',
+  'other-task-answer',
+  'common-answer',
+  'feedback-search',
+] as const;
 export type Hack = (typeof HACKS)[number];
 
 export interface IntegrityReport {
@@ -21,6 +48,12 @@ export interface IntegrityReport {
   hacksRewarded: Record<Hack, Record<AnswerPolicy, string[]>>;
   /** Tasks whose reference trajectory did not earn 1 (strict): they should not be in the dataset. */
   referenceFailed: string[];
+  /**
+   * Tasks on which the reference calls in another order (an answer-bearing read moved before the
+   * writes) earn 1 too, per policy. No hack: every write is still made, and the reward accepts
+   * any order the recording can answer. It says how many tasks' answers do not depend on the order.
+   */
+  orderFree: Record<AnswerPolicy, number>;
 }
 
 /** Whether the dataset passes: reference 1 everywhere and no hack rewarded, under the strict policy. */
@@ -28,123 +61,105 @@ export function integrityHolds(report: IntegrityReport): boolean {
   return report.referenceRewarded.strict === report.tasks && HACKS.every((hack) => report.hacksRewarded[hack].strict.length === 0);
 }
 
-/** Largest number of changed-argument variants tried per task (one per answer-bearing argument leaf). */
-const MAX_VARIANTS = 8;
+/** Candidate values a blind search tries per field. */
+const SEARCH_CANDIDATES = 20;
 
 export async function checkRewardIntegrity(dataset: EnvDataset): Promise<IntegrityReport> {
-  const simulators: Record<AnswerPolicy, Simulator> = { strict: new Simulator(dataset.cache), lenient: new Simulator(dataset.cache, { policy: 'lenient' }) };
   const report: IntegrityReport = {
     tasks: dataset.tasks.length,
     referenceRewarded: { strict: 0, lenient: 0 },
     hacksRewarded: Object.fromEntries(HACKS.map((hack) => [hack, { strict: [], lenient: [] }])) as unknown as IntegrityReport['hacksRewarded'],
     referenceFailed: [],
+    orderFree: { strict: 0, lenient: 0 },
   };
   const alternatives = argumentAlternatives(dataset);
-  for (const task of dataset.tasks) {
-    for (const policy of ['strict', 'lenient'] as const) {
-      const simulator = simulators[policy];
-      const reference = await replay(task, simulator, task.trajectory);
+  const values = fieldValues(dataset);
+  const payingAnswers = otherAnswersThatPay(dataset);
+  for (const policy of ['strict', 'lenient'] as const) {
+    const simulator = new Simulator(dataset.cache, { policy });
+    for (const task of dataset.tasks) {
+      const play = (calls: Calls, answer?: JsonObject) => attempt(task, simulator, calls, answer);
+      const reference = await play(referenceCalls(task));
       if (reference === 1) report.referenceRewarded[policy] += 1;
       else if (policy === 'strict') report.referenceFailed.push(task.id);
-      const earned = (hack: Hack, reward: number) => void (reward === 1 && report.hacksRewarded[hack][policy].push(task.id));
-      earned('empty-answer', await replay(task, simulator, task.trajectory, () => ({})));
-      earned('given-values', await replay(task, simulator, task.trajectory, () => givenValuesAnswer(task)));
-      earned('random-typed', await replay(task, simulator, task.trajectory, () => randomAnswer(task)));
-      earned('submit-first', await replay(task, simulator, [], () => typedDefaults(task)));
-      let changed = 0;
-      for (const variant of changedArgumentVariants(task, alternatives).slice(0, MAX_VARIANTS)) changed = Math.max(changed, await replay(task, simulator, variant));
-      earned('changed-argument', changed);
+      const earned = (hack: Hack, rewards: number[]) => void (rewards.includes(1) && report.hacksRewarded[hack][policy].push(task.id));
+      earned('empty-answer', [await play(referenceCalls(task), {})]);
+      earned('given-values', [await play(referenceCalls(task), givenValuesAnswer(task))]);
+      earned('random-typed', [await play(referenceCalls(task), randomAnswer(task))]);
+      earned('submit-first', [await play([], typedDefaults(task))]);
+      earned('skipped-write', await playEach(skippedWrites(task), play));
+      earned('changed-argument', await playEach(changedArguments(task, alternatives), play));
+      if ((await playEach(reorderings(task), play)).includes(1)) report.orderFree[policy] += 1;
+      // The answers of other tasks and the most common values, with the reference calls made (the end state right).
+      earned('other-task-answer', payingAnswers.has(task.id) ? [1] : []);
+      earned('common-answer', [await play(referenceCalls(task), commonAnswer(task, values))]);
+      earned('feedback-search', [await feedbackSearch(task, simulator, values)]);
     }
   }
   return report;
+}
+
+async function playEach(variants: Calls[], play: (calls: Calls) => Promise<number>): Promise<number[]> {
+  const rewards: number[] = [];
+  for (const calls of variants) {
+    rewards.push(await play(calls));
+    if (rewards.at(-1) === 1) break;
+  }
+  return rewards;
 }
 
 /**
  * Plays calls in a fresh episode and submits: by default the answer read from the replayed
  * outputs where the ground truth was observed (what a policy making these calls would see).
  */
-async function replay(task: EnvTask, simulator: Simulator, calls: EnvTask['trajectory'], answerOf?: () => JsonObject): Promise<number> {
+async function attempt(task: EnvTask, simulator: Simulator, calls: Calls, answer?: JsonObject): Promise<number> {
   const episode = new EnvEpisode(task, simulator);
-  const outputs: JsonValue[] = [];
+  const outputs = new Map<number, JsonValue>();
   for (const call of calls) {
-    const answer = await episode.call(call.tool, call.arguments);
-    outputs.push(answer.provenance === 'none' ? null : outputValue(answer.result));
+    const result = await episode.call(call.tool, call.arguments);
+    outputs.set(call.step, result.provenance === 'none' ? null : outputValue(result.result));
   }
-  const answer = answerOf ? answerOf() : Object.fromEntries(task.groundTruth.map((g) => [g.field, valuesAt(outputs[g.step] ?? null, g.path)[0]?.value]));
-  return episode.submit(answer as Record<string, JsonValue | undefined>).reward;
+  const read = () => Object.fromEntries(task.groundTruth.map((g) => [g.field, valuesAt(outputs.get(g.step) ?? null, g.path)[0]?.value]));
+  return episode.submit((answer ?? read()) as Record<string, JsonValue | undefined>).reward;
 }
 
-/** Every primitive leaf of a value, with its path (`a.b[0]`). */
-function leaves(value: JsonValue, path = ''): Array<{ path: string; value: JsonPrimitive }> {
-  if (Array.isArray(value)) return value.flatMap((item, i) => leaves(item, `${path}[${i}]`));
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => leaves(item, path ? `${path}.${key}` : key));
-  return [{ path, value }];
-}
-
-/** The values each (tool, argument path, with indices dropped) took anywhere in the recording: what "another valid-looking value" is drawn from. */
-function argumentAlternatives(dataset: EnvDataset): Map<string, JsonPrimitive[]> {
-  const seen = new Map<string, Set<JsonPrimitive>>();
-  for (const entry of dataset.cache.entries) {
-    for (const leaf of leaves(entry.args)) {
-      const key = `${entry.tool}\0${leaf.path.replace(/\[\d+\]/g, '[]')}`;
-      (seen.get(key) ?? seen.set(key, new Set()).get(key)!).add(leaf.value);
+/**
+ * Tasks that another task's answer object earns 1 on (given the reference's calls, so the end
+ * state is right): answers a policy could memorise across tasks. When two tasks' answers pay on
+ * each other, only the later one (by id) is counted, so leaving the counted ones out keeps one.
+ */
+function otherAnswersThatPay(dataset: EnvDataset): Set<string> {
+  const answers = new Map(dataset.tasks.map((t) => [t, answerOf(t)] as const));
+  const pays = (on: EnvTask, by: EnvTask) => reward(on, answers.get(by)!) === 1;
+  const paying = new Set<string>();
+  for (const task of dataset.tasks) {
+    for (const other of dataset.tasks) {
+      if (other === task || !pays(task, other)) continue;
+      if (pays(other, task) && task.id < other.id) continue;
+      paying.add(task.id);
+      break;
     }
   }
-  return new Map([...seen].map(([key, values]) => [key, [...values]]));
+  return paying;
 }
 
-/** The reference trajectory with one argument leaf of an answer-bearing step changed to another value of its type. */
-function changedArgumentVariants(task: EnvTask, alternatives: Map<string, JsonPrimitive[]>): Array<EnvTask['trajectory']> {
-  const steps = [...new Set(task.groundTruth.map((g) => g.step))];
-  const variants: Array<EnvTask['trajectory']> = [];
-  for (const step of steps) {
-    const call = task.trajectory[step];
-    const definition = call && task.tools.find((t) => t.name === call.tool)?.definition;
-    if (!call || !definition) continue;
-    for (const leaf of leaves(call.arguments)) {
-      const pool = alternatives.get(`${definition.name}\0${leaf.path.replace(/\[\d+\]/g, '[]')}`) ?? [];
-      const other = pool.find((v) => v !== leaf.value && typeof v === typeof leaf.value) ?? otherOfType(leaf.value);
-      if (other === undefined) continue;
-      const changed = structuredClone(task.trajectory);
-      changed[step] = { tool: call.tool, arguments: withLeaf(call.arguments, leaf.path, other) as JsonObject };
-      variants.push(changed);
+/**
+ * A blind search for the answer with no tool call: for each field, submit each value other tasks
+ * answer for that field name, and keep one when what the agent reads back differs from a wrong
+ * submission's. Then submit what it found. It can only win if the agent's view of `submit` leaks.
+ */
+async function feedbackSearch(task: EnvTask, simulator: Simulator, values: FieldValues): Promise<number> {
+  const seen = (answer: JsonObject) => submitReply(new EnvEpisode(task, simulator).submit(answer as Record<string, JsonValue | undefined>)).text;
+  const baseline = seen(typedDefaults(task));
+  const found: JsonObject = typedDefaults(task);
+  for (const { field } of task.groundTruth) {
+    for (const value of candidateValues(task, field, values, SEARCH_CANDIDATES)) {
+      if (seen({ ...typedDefaults(task), [field]: value }) === baseline) continue;
+      found[field] = value;
+      break;
     }
   }
-  return variants;
-}
-
-function otherOfType(value: JsonPrimitive): JsonPrimitive | undefined {
-  if (typeof value === 'number') return value + 1;
-  if (typeof value === 'string') return `${value}-2`;
-  if (typeof value === 'boolean') return !value;
-  return undefined;
-}
-
-function withLeaf(root: JsonValue, path: string, value: JsonPrimitive): JsonValue {
-  const copy = structuredClone(root);
-  const keys = path.match(/[^.[\]]+/g) ?? [];
-  let node = copy as Record<string, JsonValue>;
-  keys.slice(0, -1).forEach((key) => (node = node[key] as Record<string, JsonValue>));
-  node[keys.at(-1)!] = value;
-  return copy;
-}
-
-/** Each field answered with a value the task gave (an argument of its reference calls) of the field's type. */
-function givenValuesAnswer(task: EnvTask): JsonObject {
-  const given = task.trajectory.flatMap((call) => leaves(call.arguments).map((leaf) => leaf.value));
-  return Object.fromEntries(task.groundTruth.map((g) => [g.field, given.find((v) => typeof v === typeof g.value) ?? null]));
-}
-
-function randomAnswer(task: EnvTask): JsonObject {
-  const random = seededRandom(`${task.id}/random-typed`);
-  const word = () => pick(random, ['alpha', 'delta', 'omega', 'sigma', 'kappa'])!;
-  return Object.fromEntries(
-    task.groundTruth.map((g) => [g.field, typeof g.value === 'number' ? Math.round(random() * 1000) : typeof g.value === 'boolean' ? random() < 0.5 : `${word()} ${word()}`]),
-  );
-}
-
-function typedDefaults(task: EnvTask): JsonObject {
-  return Object.fromEntries(task.groundTruth.map((g) => [g.field, typeof g.value === 'number' ? 0 : typeof g.value === 'boolean' ? false : '']));
+  return new EnvEpisode(task, simulator).submit(found as Record<string, JsonValue | undefined>).reward;
 }
 
 /** The report as a dataset's manifest records it: counts per policy, and the tasks at fault under strict. */
@@ -153,12 +168,21 @@ export function integritySummary(report: IntegrityReport): JsonObject {
     holds: integrityHolds(report),
     tasks: report.tasks,
     reference_rewarded: { ...report.referenceRewarded },
+    order_free: { ...report.orderFree },
     hacks_rewarded: Object.fromEntries(HACKS.map((hack) => [hack, { strict: report.hacksRewarded[hack].strict.length, lenient: report.hacksRewarded[hack].lenient.length }])),
     failing_tasks: { reference: [...report.referenceFailed], ...Object.fromEntries(HACKS.map((hack) => [hack, [...report.hacksRewarded[hack].strict]])) },
   };
 }
 
-/** The check on a dataset directory, summarised for its manifest: what an export records. */
-export async function rewardIntegrityOf(dir: string): Promise<JsonObject> {
-  return integritySummary(await checkRewardIntegrity(loadEnvDataset(dir)));
+/** The strict policy's failures per task: the first reason each task fails, in HACKS order (reference first). */
+export function failingTasks(report: IntegrityReport): Map<string, string> {
+  const failing = new Map<string, string>(report.referenceFailed.map((id) => [id, 'reference below 1']));
+  for (const hack of HACKS) for (const id of report.hacksRewarded[hack].strict) if (!failing.has(id)) failing.set(id, hack);
+  return failing;
+}
+
+/** The check on a dataset directory: what an export records, and the tasks it must leave out. */
+export async function rewardIntegrityOf(dir: string): Promise<{ summary: JsonObject; failing: Map<string, string> }> {
+  const report = await checkRewardIntegrity(loadEnvDataset(dir));
+  return { summary: integritySummary(report), failing: failingTasks(report) };
 }

@@ -17,6 +17,7 @@ import { writeReport } from '../report/write-report.js';
 import { replaceDirectory } from './swap-dir.js';
 import { tasksRow } from './tasks-row.js';
 import { toolCatalog } from './tool-catalog.js';
+import type { JsonObject } from '../domain.js';
 import type { ExportInput, ExportSummary, FileDigest, SkippedTask } from './types.js';
 
 export type { DatasetCounts, ExportInput, ExportSummary, FileDigest, SkippedTask } from './types.js';
@@ -51,31 +52,52 @@ async function writeDatasetInto(dir: string, input: ExportInput): Promise<Export
   await mkdir(dir, { recursive: true });
   const path = (name: string) => join(dir, name);
   const F = DATASET_FILES;
-  await writeFile(path(F.tasks), jsonLines(prepared.map((p) => tasksRow(p, input.run.planner))));
-  await writeFile(path(F.sftOpenai), jsonLines(prepared.map((p) => sftOpenAiRow(p))));
-  await writeFile(path(F.sftAnthropic), jsonLines(prepared.map((p) => sftAnthropicRow(p))));
-  const rlRows = prepared.map((p) => rlRow(p));
-  await writeFile(path(F.rl), jsonLines(rlRows));
-  await writeRlParquet(path(F.rlParquet), rlRows);
   await input.writeSimulatorCache(path(F.simulator));
   if (input.simulatorCacheFormatDoc) await copyFile(input.simulatorCacheFormatDoc, path(F.simulatorDoc));
+  // The reward-integrity check runs on the files just written; a task that a hack earns reward on
+  // is left out and the rows written again, until the check holds (leaving tasks out can only
+  // remove hacks, so this ends; a pass limit keeps it bounded whatever happens).
+  let kept = prepared;
+  let integrity: JsonObject | undefined;
+  for (let pass = 1; ; pass++) {
+    await writeTaskRows(dir, kept, input.run.planner);
+    if (!input.checkRewardIntegrity) break;
+    const check = await input.checkRewardIntegrity(dir);
+    integrity = check.summary;
+    if (check.failing.size === 0 || pass === MAX_INTEGRITY_PASSES) break;
+    for (const [taskId, hack] of check.failing) skipped.push({ taskId, reason: `reward integrity: ${hack} earns reward 1 without doing the task` });
+    kept = kept.filter((p) => !check.failing.has(p.task.id)).map((p, index) => ({ ...p, index }));
+  }
 
-  const counts = datasetCounts(prepared.map((p) => p.task), skipped.length, input.verdicts, input.candidates);
-  const figures = methodFigures(prepared);
+  const counts = datasetCounts(kept.map((p) => p.task), skipped.length, input.verdicts, input.candidates);
+  const figures = methodFigures(kept);
   await writeFile(
     path(F.card),
     datasetCard({ run: input.run, ...(input.models ? { models: input.models } : {}), ...(input.reliability ? { reliability: input.reliability } : {}), pipelineVersion: input.pipelineVersion, counts, figures, skipped, hasSimulatorDoc: Boolean(input.simulatorCacheFormatDoc), hasReport: Boolean(input.report) }),
   );
 
-  if (input.report) await writeReport(dir, input.report(prepared.map((p) => p.task)));
+  if (input.report) await writeReport(dir, input.report(kept.map((p) => p.task)));
 
   const files: Record<string, FileDigest> = {};
   for (const name of [F.card, ...(input.report ? [F.report] : []), ...(input.simulatorCacheFormatDoc ? [F.simulatorDoc] : []), F.rl, F.rlParquet, F.sftAnthropic, F.sftOpenai, F.simulator, F.tasks]) {
     files[name] = await fileDigest(path(name), name === F.simulator || name === F.rlParquet);
   }
-  // Reward integrity, checked on the files just written: the reference earns 1, known hacks 0.
-  const integrity = input.checkRewardIntegrity ? { reward_integrity: await input.checkRewardIntegrity(dir) } : {};
-  await writeFile(path(F.manifest), `${JSON.stringify({ ...manifest(input, counts, files, skipped), ...integrity }, null, 2)}\n`);
+  await writeFile(path(F.manifest), `${JSON.stringify({ ...manifest(input, counts, files, skipped), ...(integrity ? { reward_integrity: integrity } : {}) }, null, 2)}\n`);
   files[F.manifest] = await fileDigest(path(F.manifest));
   return { dir, files, counts, figures, skipped };
+}
+
+/** Enough passes for a hack that only shows once another task is gone (an answer that paid on a removed one). */
+const MAX_INTEGRITY_PASSES = 3;
+
+/** The row files, one task per line in every format. */
+async function writeTaskRows(dir: string, tasks: PreparedTask[], planner: string): Promise<void> {
+  const path = (name: string) => join(dir, name);
+  const F = DATASET_FILES;
+  await writeFile(path(F.tasks), jsonLines(tasks.map((p) => tasksRow(p, planner))));
+  await writeFile(path(F.sftOpenai), jsonLines(tasks.map((p) => sftOpenAiRow(p))));
+  await writeFile(path(F.sftAnthropic), jsonLines(tasks.map((p) => sftAnthropicRow(p))));
+  const rlRows = tasks.map((p) => rlRow(p));
+  await writeFile(path(F.rl), jsonLines(rlRows));
+  await writeRlParquet(path(F.rlParquet), rlRows);
 }

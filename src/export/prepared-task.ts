@@ -4,6 +4,7 @@ import { callIdsFor } from './call-ids.js';
 import { finalAnswerText, systemPrompt, usesSandbox, userPrompt } from './prompts.js';
 import { offeredFor, type OfferedTool, type ToolCatalog } from './tool-catalog.js';
 import { toolResultText } from './tool-result-text.js';
+import { isAnswerFieldName } from '../synthesize/field-name.js';
 
 /** One reference call with everything a format needs, decided once so every file agrees. */
 export interface PreparedStep {
@@ -64,6 +65,7 @@ export function prepareTask(task: Task, catalog: ToolCatalog, checkArguments: Ar
     steps.push({ callId: ids[i]!, tool, recorded: step, resultText: toolResultText(step.result) });
   }
   for (const truth of task.groundTruth) {
+    if (!isAnswerFieldName(truth.field)) return { ok: false, reason: `answer field ${JSON.stringify(truth.field)} is not an identifier (or is a reserved word) in Python and JavaScript: adapters that bind submit's fields as parameters cannot take it` };
     if (!steps[truth.source.trajectoryStep]) {
       return { ok: false, reason: `ground-truth field ${truth.field} points at step ${truth.source.trajectoryStep}, which the trajectory does not have` };
     }

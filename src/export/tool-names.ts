@@ -2,6 +2,11 @@ import { createHash } from 'node:crypto';
 
 /** What OpenAI, Anthropic and most chat templates accept as a function name. */
 export const TOOL_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+/**
+ * What a dataset offers tools as: also an identifier in Python and JavaScript, since adapters
+ * that bind tools as methods (TRL's OpenReward environment) skip any other name.
+ */
+export const OFFERED_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const MAX_LENGTH = 64;
 const SUFFIX_HEX = 8;
 
@@ -10,9 +15,12 @@ export function qualifiedToolName(server: string, tool: string): string {
   return `${server}/${tool}`;
 }
 
-/** A tool's own name made acceptable to every trainer: other characters become `_`, then cut to 64. */
+/**
+ * A tool's own name made acceptable to every trainer and adapter: characters other than letters,
+ * digits and `_` become `_`, a leading digit gets a `_` before it, then cut to 64.
+ */
 export function sanitizeToolName(name: string): string {
-  const replaced = name.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, MAX_LENGTH);
+  const replaced = name.replace(/[^a-zA-Z0-9_]/g, '_').replace(/^(?=\d)/, '_').slice(0, MAX_LENGTH);
   return replaced === '' ? 'tool' : replaced;
 }
 

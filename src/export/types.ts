@@ -28,8 +28,11 @@ export interface ExportInput {
   candidates: number;
   /** Writes the simulator's cache (a SQLite file) to the given path; the simulator module owns its format. */
   writeSimulatorCache: (path: string) => Promise<void>;
-  /** Checks the written dataset's reward (src/env/reward-integrity.ts); its summary goes into the manifest. */
-  checkRewardIntegrity?: (dir: string) => Promise<JsonObject>;
+  /**
+   * Checks the written dataset's reward (src/env/reward-integrity.ts): its summary goes into the
+   * manifest, and the tasks it finds a hack for (task id → hack) are left out.
+   */
+  checkRewardIntegrity?: (dir: string) => Promise<{ summary: JsonObject; failing: ReadonlyMap<string, string> }>;
   /** A markdown file describing the cache's tables, copied into the dataset as SIMULATOR.md. */
   simulatorCacheFormatDoc?: string;
   /** The package.json version of the pipeline that produced the data. */

@@ -6,6 +6,7 @@ import { linesOfText, numbersInText, primitiveLeaves } from '../explore/json-pat
 import { containsMarker } from '../secrets/marker.js';
 import { appearsIn } from '../verify/appears-in.js';
 import { describeOutputPath } from './describe-path.js';
+import { answerFieldName } from './field-name.js';
 
 export interface AnswerField {
   field: string;
@@ -61,7 +62,7 @@ export function answerCandidates(output: JsonValue, trajectoryStep: number, inst
     })
     .sort((a, b) => depthOfIndices(a.path) - depthOfIndices(b.path))
     .map(({ path, value }) => ({
-      field: lastKey(path) || 'value',
+      field: answerFieldName(lastKey(path)),
       value,
       path,
       trajectoryStep,

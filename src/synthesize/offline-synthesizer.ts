@@ -6,6 +6,7 @@ import { isVolatile } from '../explore/volatile.js';
 import { answerCandidates, uniqueFieldNames, type AnswerField } from './answer-fields.js';
 import { answerRequest, answerTemplate, instructionBody } from './instruction.js';
 import { givenArguments } from '../verify/given-values.js';
+import { echoesArguments } from '../verify/echo.js';
 import { isDiscovered, isTrivia } from '../verify/non-trivial.js';
 import type { EpisodeRecord, Synthesizer } from './synthesizer.js';
 import { trajectoryFor } from './trajectory.js';
@@ -39,7 +40,7 @@ export class OfflineSynthesizer implements Synthesizer {
       // A step that hands back a volatile value an earlier step fed it (a generated id) echoes something volatile.
       const candidates = widest.map((step, i) => {
         const echoed = volatileInputs(step, widest, episode.volatile);
-        return answerCandidates(outputValue(step.result), i, widestBody, episode.volatile?.get(step.tool)).filter((f) => !echoed.has(JSON.stringify(f.value)));
+        return answerCandidates(outputValue(step.result), i, widestBody, episode.volatile?.get(step.tool)).filter((f) => !echoed.has(JSON.stringify(f.value)) && !echoesArguments(f.value, step.arguments));
       });
       return answerSets(candidates, (f) => isDiscovered(f.value, given) && !isTrivia(f.path, f.value), asked).flatMap((fields) => {
       const answering = [...new Set(fields.map((f) => widest[f.trajectoryStep]!.recorded.step))].map((step) => explored.find((c) => c.step === step)!);

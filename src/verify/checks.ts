@@ -4,6 +4,7 @@ import { describeOutputPath } from '../synthesize/describe-path.js';
 import { outputValue } from '../mcp/output.js';
 import { containsMarker } from '../secrets/marker.js';
 import { appearsIn } from './appears-in.js';
+import { echoesArguments } from './echo.js';
 import { givenArguments } from './given-values.js';
 import { isDiscovered, isTrivia } from './non-trivial.js';
 import { replayTrajectory, type ReplayEnvironment } from './replay.js';
@@ -89,6 +90,18 @@ export async function nonTrivial(task: Task): Promise<CheckResult> {
 }
 
 /**
+ * Every answer depends on the call it is read from: none is that call's own argument handed back,
+ * which a policy could report without making the call (or after making it with other arguments).
+ */
+export async function loadBearing(task: Task): Promise<CheckResult> {
+  for (const { field, value, source } of task.groundTruth) {
+    const step = task.trajectory[source.trajectoryStep];
+    if (step && echoesArguments(value, step.arguments)) return fail(`${field}: ${show(value)} is an argument of step ${source.trajectoryStep + 1} (${step.tool}) handed back, known without the call`);
+  }
+  return pass('no answer is a call\'s own argument handed back');
+}
+
+/**
  * Each answer's wording names one value: no other value of the same step's output would be
  * described alike (two list elements both "the name returned in step 1"), so no agent reading the
  * instruction could report another value and be right.
@@ -122,5 +135,6 @@ export const CHECKS: ReadonlyArray<[CheckName, (task: Task, context: CheckContex
   ['no-leakage', noLeakage],
   ['inputs-available', inputsAvailable],
   ['non-trivial', nonTrivial],
+  ['load-bearing', loadBearing],
   ['unambiguous', unambiguous],
 ];

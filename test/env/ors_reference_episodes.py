@@ -33,7 +33,7 @@ for task in tasks[split]:
             out = session.call_tool(step["tool"], json.loads(step["arguments"]))
             provenance.append(out.metadata["firefly/provenance"])
             assert out.reward is None and not out.finished
-        done = session.call_tool("submit", json.loads(row["answer"]))
+        done = session.call_tool("submit", {"answer": json.loads(row["answer"])})
         after = None
         try:
             session.call_tool(row["trajectory"][0]["tool"], json.loads(row["trajectory"][0]["arguments"]))
@@ -43,10 +43,11 @@ for task in tasks[split]:
             "id": row["id"], "prompt_has_instruction": row["instruction"] in prompt[0].text,
             "tools": tools, "offered": [t["name"] for t in row["tools"]], "provenance": provenance,
             "reward": done.reward, "finished": done.finished, "fields": done.metadata["fields"], "after_finish": after,
+            "agent_reads": [block.text for block in done.blocks],
         })
     with env.session(task=task) as session:
         wrong = {field: "not the answer" for field in json.loads(row["answer"])}
-        out = session.call_tool("submit", wrong)
-        report["wrong"].append({"reward": out.reward, "finished": out.finished})
+        out = session.call_tool("submit", {"answer": wrong})
+        report["wrong"].append({"reward": out.reward, "finished": out.finished, "agent_reads": [block.text for block in out.blocks]})
 
 print(json.dumps(report))

@@ -52,8 +52,8 @@ describe('firefly serve-env on a real dataset', () => {
     const { stdout } = await run(python, [join(PROJECT_ROOT, 'test/env/ors_reference_episodes.py'), serving.url, datasetDir, dataset.name], { timeout: 300_000 });
     const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
       splits: string[]; counts: Record<string, number>; split: string;
-      episodes: Array<{ reward: number; finished: boolean; provenance: string[]; tools: string[]; offered: string[]; prompt_has_instruction: boolean; after_finish: string | null; fields: Record<string, boolean> }>;
-      wrong: Array<{ reward: number; finished: boolean }>;
+      episodes: Array<{ reward: number; finished: boolean; provenance: string[]; tools: string[]; offered: string[]; prompt_has_instruction: boolean; after_finish: string | null; fields: Record<string, boolean>; agent_reads: string[] }>;
+      wrong: Array<{ reward: number; finished: boolean; agent_reads: string[] }>;
     };
     expect(report.splits).toEqual(['train', 'test']);
     // Rows without a split are training data.
@@ -67,6 +67,8 @@ describe('firefly serve-env on a real dataset', () => {
       expect(episode.after_finish).toMatch(/episode_finished/);
     }
     expect(report.wrong.every((w) => w.reward === 0 && w.finished)).toBe(true);
+    // What the agent reads back says nothing of the verdict: right and wrong answers read alike.
+    expect(new Set([...report.episodes, ...report.wrong].map((e) => JSON.stringify(e.agent_reads))).size).toBe(1);
     await expect.poll(() => serving.episodeCount(), { timeout: 5_000 }).toBe(0);
   }, 400_000);
 

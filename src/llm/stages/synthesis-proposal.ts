@@ -11,6 +11,7 @@ import { isJsonObject } from '../../json.js';
 import { outputValue } from '../../mcp/output.js';
 import type { EpisodeRecord } from '../../synthesize/synthesizer.js';
 import { trajectoryFor } from '../../synthesize/trajectory.js';
+import { isAnswerFieldName } from '../../synthesize/field-name.js';
 
 export type ProposalResult = { task: Task } | { rejected: string };
 
@@ -22,7 +23,6 @@ interface Pointer {
 }
 
 const DIFFICULTIES = new Set<Difficulty>(['easy', 'medium', 'hard']);
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /**
  * `proposal` as the model sent it (untrusted JSON); `explored` every exploration call of the
@@ -48,7 +48,7 @@ export function taskFromProposal(proposal: JsonValue, episode: EpisodeRecord, ex
   for (const answer of answers) {
     if (!isJsonObject(answer)) return { rejected: 'an answer is not an object' };
     const { field, step, path, description } = answer;
-    if (typeof field !== 'string' || !FIELD_NAME.test(field)) return { rejected: `answer field ${JSON.stringify(field)} is not an identifier` };
+    if (typeof field !== 'string' || field.length > 64 || !isAnswerFieldName(field)) return { rejected: `answer field ${JSON.stringify(field)} is not an identifier of at most 64 characters, or is a reserved word in Python or JavaScript (from, class, …)` };
     if (typeof step !== 'number' || typeof path !== 'string' || typeof description !== 'string') return { rejected: `${field}: step, path or description is missing` };
     if (pointers.some((p) => p.field === field)) return { rejected: `answer field ${field} is given twice` };
     if (!steps.includes(step)) return { rejected: `${field}: step ${step} is not in the trajectory` };

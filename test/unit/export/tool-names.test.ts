@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignToolNames, sanitizeToolName, TOOL_NAME_PATTERN } from '../../../src/export/tool-names.js';
+import { assignToolNames, OFFERED_NAME_PATTERN as TOOL_NAME_PATTERN, sanitizeToolName } from '../../../src/export/tool-names.js';
 import { toolCatalog } from '../../../src/export/tool-catalog.js';
 import type { DiscoveredTool } from '../../../src/domain.js';
 
@@ -14,7 +14,12 @@ const tool = (name: string, usable = true): DiscoveredTool => ({
 describe('sanitizeToolName', () => {
   it('keeps names that are already acceptable', () => {
     expect(sanitizeToolName('create_entities')).toBe('create_entities');
-    expect(sanitizeToolName('get-user-2')).toBe('get-user-2');
+  });
+
+  it('makes identifiers of names with hyphens or a leading digit, so adapters that bind tools as methods keep them', () => {
+    expect(sanitizeToolName('get-user-2')).toBe('get_user_2');
+    expect(sanitizeToolName('2fa-check')).toBe('_2fa_check');
+    expect(sanitizeToolName('knowledge-graph__create_entities')).toMatch(TOOL_NAME_PATTERN);
   });
 
   it('replaces every other character with _ and cuts to 64', () => {

@@ -206,9 +206,9 @@ describe('OfflineSynthesizer', () => {
     }
   });
 
-  it('writes a linked chain as references: request → next task → done', async () => {
+  it('writes a linked chain as references: request → next task → done → details (done hands back only its own arguments)', async () => {
     const tasks = await synthesize(taskManagerEpisode());
-    const done = tasks.find((t) => t.trajectory.map((s) => s.tool).join('>') === 'request_planning>get_next_task>mark_task_done');
+    const done = tasks.find((t) => t.trajectory.map((s) => s.tool).join('>') === 'request_planning>get_next_task>mark_task_done>open_task_details');
     expect(done).toBeDefined();
     expect(lineOf(done!, 0)).toBe(
       '1. Register a new user request and plan its associated tasks with original request "Migrate the user database to PostgreSQL 16", ' +
@@ -225,7 +225,8 @@ describe('OfflineSynthesizer', () => {
     ]);
     expect(done!.instruction).not.toContain('req-3');
     expect(done!.instruction).not.toContain('task-6');
-    expect(done!.difficulty).toBe('medium');
+    expect(done!.groundTruth.map((g) => g.source.trajectoryStep)).not.toContain(2);
+    expect(done!.difficulty).toBe('hard');
   });
 
   it('gives no task when every output is a status line or clock-stamped metadata', async () => {

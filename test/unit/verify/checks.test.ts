@@ -3,7 +3,7 @@ import type { Task } from '../../../src/domain.js';
 import { valuesAt, withValueAt } from '../../../src/explore/json-path.js';
 import { outputValue } from '../../../src/mcp/output.js';
 import { OfflineSynthesizer } from '../../../src/synthesize/offline-synthesizer.js';
-import { CHECKS, grounded, inputsAvailable, noLeakage, nonTrivial, replayable, unambiguous, type CheckContext } from '../../../src/verify/checks.js';
+import { CHECKS, grounded, inputsAvailable, loadBearing, noLeakage, nonTrivial, replayable, unambiguous, type CheckContext } from '../../../src/verify/checks.js';
 import {
   MEETING_NOTES,
   byName,
@@ -35,7 +35,7 @@ describe('verification checks', () => {
   beforeAll(async () => {
     episode = taskManagerEpisode();
     context = contextOf(episode);
-    good = await taskOf(episode, 'request_planning>get_next_task>mark_task_done');
+    good = await taskOf(episode, 'request_planning>get_next_task>mark_task_done>open_task_details');
     memory = memoryEpisode();
     memoryTask = await taskOf(memory, 'search_nodes>add_observations>read_graph>open_nodes');
   });
@@ -48,7 +48,7 @@ describe('verification checks', () => {
       for (const [name, check] of CHECKS) expect(await check(task, ctx), name).toMatchObject({ passed: true });
     }
     expect((await grounded(good)).reason).toBe(`all ${good.groundTruth.length} answer values are at their sources`);
-    expect((await replayable(good, context)).reason).toBe('3 calls replayed exactly and gave the same answer');
+    expect((await replayable(good, context)).reason).toBe('4 calls replayed exactly and gave the same answer');
   });
 
   describe('grounded', () => {
@@ -76,9 +76,9 @@ describe('verification checks', () => {
 
     it('fails on a source step outside the trajectory', async () => {
       const broken = clone(good);
-      broken.groundTruth[0]!.source.trajectoryStep = 3;
+      broken.groundTruth[0]!.source.trajectoryStep = 4;
       const result = await grounded(broken);
-      expect(result).toEqual({ passed: false, reason: `${broken.groundTruth[0]!.field}: its source step 4 is not in the trajectory` });
+      expect(result).toEqual({ passed: false, reason: `${broken.groundTruth[0]!.field}: its source step 5 is not in the trajectory` });
     });
   });
 
@@ -185,7 +185,7 @@ describe('verification checks', () => {
 
     it('accepts an empty string the instruction writes as ""', async () => {
       const empty = taskManagerEpisode(undefined, 0, '');
-      const task = await taskOf(empty, 'request_planning>get_next_task>mark_task_done');
+      const task = await taskOf(empty, 'request_planning>get_next_task>mark_task_done>open_task_details');
       expect(task.instruction).toContain('completed details ""');
       expect(await inputsAvailable(task, contextOf(empty))).toMatchObject({ passed: true });
       const dropped = { ...task, instruction: task.instruction.replace(', completed details ""', '') };
@@ -267,5 +267,14 @@ describe('verification checks', () => {
         reason: 'name: "the name of the owner returned in step 1" fits author.meta.owner.name="Grace" as well as owner.name="Ada"',
       });
     });
+  });
+});
+
+describe('load-bearing', () => {
+  it('fails an answer that is its own call\'s argument handed back, naming the field and the step', async () => {
+    const task = await taskOf(taskManagerEpisode(), 'request_planning>get_next_task');
+    expect(await loadBearing(task)).toMatchObject({ passed: true });
+    const echo = { ...task, groundTruth: [{ field: 'requestId', value: 'req-3', source: { trajectoryStep: 1, path: 'task.id' } }] };
+    expect(await loadBearing(echo)).toEqual({ passed: false, reason: 'requestId: "req-3" is an argument of step 2 (get_next_task) handed back, known without the call' });
   });
 });
