@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Installs the official Open Reward Standard Python client (openreward, pinned) into a project-local
-# virtual environment, once, and prints its python. Used by the tests that drive `firefly serve-env`
-# with a client nobody here wrote; idempotent, so CI and repeated runs cost one import check.
+# Installs what trainers drive an environment with into the project's Python environment
+# (scripts/python-env.sh, which has Hugging Face datasets): the official Open Reward Standard client
+# (openreward, pinned) and TRL's OpenReward adapter (trl, pinned, without its dependencies: the
+# adapter needs only openreward, datasets and packaging, not torch). Prints the interpreter.
+# Idempotent, so CI and repeated runs cost one import check.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-VERSION=0.1.167
-VENV=.tools/ors-venv
-if [[ -x "$VENV/bin/python" ]] && "$VENV/bin/python" -c "import sys; from importlib.metadata import version; sys.exit(0 if version('openreward') == '$VERSION' else 1)" 2>/dev/null; then
-  echo "$PWD/$VENV/bin/python"
+OPENREWARD=0.1.167
+TRL=1.16.0
+python="$(bash scripts/python-env.sh)"
+if "$python" -c "import sys; from importlib.metadata import version as v; sys.exit(0 if (v('openreward'), v('trl')) == ('$OPENREWARD', '$TRL') else 1)" 2>/dev/null; then
+  echo "$python"
   exit 0
 fi
-python3 -m venv "$VENV" >&2
-"$VENV/bin/pip" install --quiet --disable-pip-version-check "openreward==$VERSION" >&2
-echo "$PWD/$VENV/bin/python"
+pip=("$python" -m pip install --quiet --disable-pip-version-check)
+"${pip[@]}" "openreward==$OPENREWARD" packaging >&2
+"${pip[@]}" --no-deps "trl==$TRL" >&2
+echo "$python"

@@ -26,7 +26,7 @@ def episode_reward(env, task, completion):
             if not isinstance(step, dict):
                 continue
             if "answer" in step:
-                return session.call_tool("submit", step["answer"]).reward or 0.0
+                return session.call_tool("submit", {"answer": step["answer"]}).reward or 0.0
             if "tool" in step:
                 try:
                     session.call_tool(step["tool"], step.get("arguments", {}))

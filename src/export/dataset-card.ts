@@ -69,6 +69,16 @@ function reliabilitySection(reliability: CardInput['reliability']): string {
   return `\n## What does not hold\n\n${volatileText}${brokenText}\n\nThe \`stable\` check executed ${stable.trajectories} distinct reference trajectories again on fresh live instances of the server (${stable.rounds} executions, ${stable.calls} live calls).\n`;
 }
 
+/** How many tasks each reward hack took out, as the card states it. */
+function integrityLine(skipped: SkippedTask[]): string {
+  const byHack = new Map<string, number>();
+  for (const { reason } of skipped) {
+    const hack = /^reward integrity: (\S+)/.exec(reason)?.[1];
+    if (hack) byHack.set(hack, (byHack.get(hack) ?? 0) + 1);
+  }
+  return byHack.size === 0 ? ' (none was)' : ` (${[...byHack].map(([hack, n]) => `${hack}: ${n}`).join(', ')})`;
+}
+
 function body({ run, models, pipelineVersion, counts, skipped, hasSimulatorDoc, hasReport, reliability, figures }: CardInput): string {
   const F = DATASET_FILES;
   const rejected = Object.entries(counts.rejectedByCheck);
@@ -185,13 +195,22 @@ ${rejected.length === 0 ? 'No candidate failed a check.' : `Failed checks (a can
 ${skipped.length === 0 ? '' : `\n${skipped.length} verified task(s) were not exported; manifest.json lists each with the reason.\n`}${reliabilitySection(reliability)}${methodFiguresSection(figures)}
 ## Reward
 
-\`${REWARD_SPEC.type}\`: an answer earns the reward when every field of \`reward_model.ground_truth\`
-matches, after normalising ${REWARD_SPEC.normalisation}. Extract the last JSON object of the final
-message as the answer.
+In the environment (\`npm run serve-env -- --dataset DIR\`), an episode earns 1 only when every answer
+field matches, after normalising ${REWARD_SPEC.normalisation}, *and* its end state is the
+reference's: the same state-changing calls (to tools not annotated read-only, not refused by the
+server), no fewer and no more, in any order the recording can answer. Skipping an instructed write,
+writing elsewhere or writing more earns 0. \`submit\` takes the answer object as \`answer\` and tells
+the agent only that the episode is over; the reward and per-field detail go to the trainer.
+Every task left in this dataset passed the reward-integrity check (\`manifest.json\`
+\`reward_integrity\`); tasks that a hack earned reward on are listed under \`skipped\`${integrityLine(skipped)}.
+
+\`${F.rl}\`'s rule reward (\`${REWARD_SPEC.type}\`, \`reward_model.ground_truth\`) can compare the answer
+only: extract the last JSON object of the final message. Train through the environment to reward
+the work as well as the answer.
 
 ## Tool names, call ids and the sandbox
 
-- Tool names are sanitised to \`^[a-zA-Z0-9_-]{1,64}$\`; \`tools[]\` in \`${F.tasks}\` gives each one's server
+- Tool names are sanitised to identifiers, \`^[A-Za-z_][A-Za-z0-9_]{0,63}$\`; \`tools[]\` in \`${F.tasks}\` gives each one's server
   and own name there. Two tools that would sanitise to the same name get distinct names with a hash suffix.
   In a dataset of several servers every name is \`<server>__<tool>\`: the double underscore, which OpenAI,
   Anthropic and chat templates all accept, is the separator MCP clients use to keep servers' tools apart.

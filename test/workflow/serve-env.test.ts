@@ -21,7 +21,7 @@ interface Row { id: string; answer: JsonObject; offered: string[]; trajectory: A
 
 /**
  * A real run's dataset served as an RL environment, driven by clients nobody here wrote: the
- * official ORS Python client (installed into a virtual environment by scripts/ors-client.sh) and
+ * official ORS Python client and TRL's OpenReward adapter (installed by scripts/ors-client.sh) and
  * the MCP SDK's streamable HTTP client on a per-episode endpoint.
  */
 describe('firefly serve-env on a real dataset', () => {
@@ -70,6 +70,15 @@ describe('firefly serve-env on a real dataset', () => {
     // What the agent reads back says nothing of the verdict: right and wrong answers read alike.
     expect(new Set([...report.episodes, ...report.wrong].map((e) => JSON.stringify(e.agent_reads))).size).toBe(1);
     await expect.poll(() => serving.episodeCount(), { timeout: 5_000 }).toBe(0);
+  }, 400_000);
+
+  it("TRL's OpenReward adapter binds the tools and submit as methods and earns reward 1 on every train task with the reference", async () => {
+    const { stdout } = await run(python, [join(PROJECT_ROOT, 'test/env/trl_reference_episodes.py'), serving.url, datasetDir, dataset.name], { timeout: 300_000 });
+    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as { bound: string[]; episodes: Array<{ id: string; reward: number; finished: boolean; no_data: number }> };
+    expect(report.bound).toEqual([...new Set(rows.flatMap((r) => r.offered))].sort().concat('submit').sort());
+    const train = rows.filter((r) => (dataset.tasks.find((t) => t.id === r.id)?.split ?? 'train') === 'train');
+    expect(report.episodes.map((e) => e.id).sort()).toEqual(train.map((r) => r.id).sort());
+    for (const episode of report.episodes) expect(episode, episode.id).toMatchObject({ reward: 1, finished: true, no_data: 0 });
   }, 400_000);
 
   it('per-episode MCP: the task\'s tools only, its own state, no reward or answer reachable; the trainer submits', async () => {
