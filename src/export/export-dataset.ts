@@ -55,16 +55,17 @@ async function writeDatasetInto(dir: string, input: ExportInput): Promise<Export
   await input.writeSimulatorCache(path(F.simulator));
   if (input.simulatorCacheFormatDoc) await copyFile(input.simulatorCacheFormatDoc, path(F.simulatorDoc));
   // The reward-integrity check runs on the files just written; a task that a hack earns reward on
-  // is left out and the rows written again, until the check holds (leaving tasks out can only
-  // remove hacks, so this ends; a pass limit keeps it bounded whatever happens).
+  // is left out and the rows written again, until the check holds. Leaving tasks out can make a
+  // hack pay elsewhere (another value becomes the most common), so it may take several passes;
+  // each leaves out at least one task of those written, so it ends.
   let kept = prepared;
   let integrity: JsonObject | undefined;
-  for (let pass = 1; ; pass++) {
+  for (;;) {
     await writeTaskRows(dir, kept, input.run.planner);
     if (!input.checkRewardIntegrity) break;
     const check = await input.checkRewardIntegrity(dir);
     integrity = check.summary;
-    if (check.failing.size === 0 || pass === MAX_INTEGRITY_PASSES) break;
+    if (check.failing.size === 0) break;
     for (const [taskId, hack] of check.failing) skipped.push({ taskId, reason: `reward integrity: ${hack} earns reward 1 without doing the task` });
     kept = kept.filter((p) => !check.failing.has(p.task.id)).map((p, index) => ({ ...p, index }));
   }
@@ -86,9 +87,6 @@ async function writeDatasetInto(dir: string, input: ExportInput): Promise<Export
   files[F.manifest] = await fileDigest(path(F.manifest));
   return { dir, files, counts, figures, skipped };
 }
-
-/** Enough passes for a hack that only shows once another task is gone (an answer that paid on a removed one). */
-const MAX_INTEGRITY_PASSES = 3;
 
 /** The row files, one task per line in every format. */
 async function writeTaskRows(dir: string, tasks: PreparedTask[], planner: string): Promise<void> {

@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from '../../src/config.js';
 import { normalisedInstruction } from '../../src/fleet/split.js';
 import { temporalCli } from '../helpers/cli.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
+import { sanitizeToolName } from '../../src/export/tool-names.js';
 
 /** The development servers and four of the generality suite, each small: a fleet of eight. */
 const FLEET = [
@@ -76,7 +77,7 @@ describe('generateFleetDataset', () => {
     expect(dataset.referenceReplay).toEqual({ tasks: dataset.tasks, passed: dataset.tasks });
 
     // Tool names are unique across the fleet: <server>__<tool>, each mapped back to its server.
-    for (const task of tasks) for (const tool of task.tools) expect(tool.name).toBe(`${tool.server}__${tool.tool}`);
+    for (const task of tasks) for (const tool of task.tools) expect(tool.name).toBe(sanitizeToolName(`${tool.server}__${tool.tool}`));
 
     // The split: both sides used, and no normalised instruction or tool sequence on both.
     const train = tasks.filter((t) => t.split === 'train');

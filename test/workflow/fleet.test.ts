@@ -10,10 +10,12 @@ import { uniqueId, useTestWorker } from '../helpers/temporal.js';
 
 const FLEET = ['memory', 'filesystem', 'taskmanager', 'everything'];
 /**
- * Verified tasks each example must yield. The filesystem server answers in text: status lines,
- * sandbox paths, file times and prose are never answers, so fewer of its calls make a task.
+ * Tasks each example must export. The filesystem server answers in text: status lines, sandbox
+ * paths, file times and prose are never answers, so fewer of its calls make a task. Memory's
+ * episodes all read one seeded graph, so many of its tasks share an answer: the integrity check
+ * keeps one of each.
  */
-const MIN_TASKS: Record<string, number> = { memory: 20, filesystem: 10, taskmanager: 20, everything: 20 };
+const MIN_TASKS: Record<string, number> = { memory: 8, filesystem: 5, taskmanager: 20, everything: 20 };
 
 /** The demo-style run (each example's own settings) on every development server, end to end. */
 describe('generateServerDataset on the development fleet', () => {
@@ -47,8 +49,8 @@ describe('generateServerDataset on the development fleet', () => {
     const integrity = (JSON.parse(readFileSync(join(summary.dataset.dir, 'manifest.json'), 'utf8')) as { reward_integrity: Integrity }).reward_integrity;
     console.log(`${server} reward integrity ${JSON.stringify(integrity)}`);
     expect(integrity.reference_rewarded.strict).toBe(integrity.tasks);
-    for (const hack of ['empty-answer', 'given-values', 'random-typed', 'submit-first']) expect(integrity.hacks_rewarded[hack]!.strict, hack).toBe(0);
-    expect(integrity.hacks_rewarded['changed-argument']!.strict).toBeLessThanOrEqual(Math.ceil(integrity.tasks * 0.1));
+    // Every hack earns nothing on what the export kept (it leaves out each task one paid on).
+    for (const [hack, earned] of Object.entries(integrity.hacks_rewarded)) expect(earned.strict, hack).toBe(0);
     expect(summary.dataset.tasks).toBeGreaterThanOrEqual(MIN_TASKS[server]!);
     const verdicts = await worker().store.listVerdicts(summary.runId);
     for (const { id } of tasks) {
@@ -68,11 +70,12 @@ describe('generateServerDataset on the development fleet', () => {
       args: [{ runId: summary.runId, policies: ['reference', 'offline-agent'] }],
     })) as PolicyScore[];
     const [reference, agent] = scores;
-    expect(reference).toMatchObject({ policy: 'reference', tasks: summary.dataset.tasks, passed: summary.dataset.tasks, passRate: 1 });
+    // Every verified task replays, those the export's integrity check left out too.
+    expect(reference).toMatchObject({ policy: 'reference', tasks: summary.tasks.verified, passed: summary.tasks.verified, passRate: 1 });
     expect(reference!.provenance).toMatchObject({ retrieved: 0, generated: 0, none: 0 });
     // The baseline agent answers every task, each of its calls tagged with where its answer came from.
     const answered = Object.values(agent!.provenance).reduce((a, b) => a + b, 0);
-    expect(agent).toMatchObject({ policy: 'offline-agent', tasks: summary.dataset.tasks });
+    expect(agent).toMatchObject({ policy: 'offline-agent', tasks: summary.tasks.verified });
     expect(answered).toBe(Object.values(reference!.provenance).reduce((a, b) => a + b, 0));
 
     console.log(
