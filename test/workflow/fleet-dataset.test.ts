@@ -50,6 +50,9 @@ describe('generateFleetDataset', () => {
     expect(summary.crossServer[0]).toMatchObject({ status: 'done' });
     const { dataset } = summary;
     const tasks = jsonLines(join(dataset.dir, 'tasks.jsonl'));
+    // The fleet's export ran the reward-integrity check too, and kept only tasks no hack pays on.
+    const { reward_integrity: integrity } = JSON.parse(readFileSync(join(dataset.dir, 'manifest.json'), 'utf8')) as { reward_integrity: { holds: boolean; tasks: number } };
+    expect(integrity).toMatchObject({ holds: true, tasks: tasks.length });
     expect(tasks).toHaveLength(dataset.tasks);
 
     // At least 30% of the tasks use tools of two or more servers.
