@@ -6,7 +6,7 @@ import { unknownToolResult } from '../simulator/no-data.js';
 import type { Simulator, SimulatorAnswer, SimulatorEpisode } from '../simulator/simulator.js';
 import { endStateOf, referenceEndState, sameEndState, writeOf, type EndState } from './end-state.js';
 import type { EnvTask } from './env-dataset.js';
-import { argumentForms } from './unset-arguments.js';
+import { argumentForms } from './argument-forms.js';
 
 export const SUBMIT_TOOL = 'submit';
 /** `submit` takes the answer object under this one name, so every task has the same submit signature. */

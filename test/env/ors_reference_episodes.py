@@ -7,14 +7,11 @@ import sys
 
 from openreward import OpenReward
 
+from dataset_rows import rows_by_id
+
 
 url, dataset_dir, env_name = sys.argv[1], sys.argv[2], sys.argv[3]
-rows = {}
-with open(f"{dataset_dir}/tasks.jsonl") as f:
-    for line in f:
-        if line.strip():
-            row = json.loads(line)
-            rows[row["id"]] = row
+rows = rows_by_id(dataset_dir)
 
 client = OpenReward(api_key="local")
 env = client.environments.get(name=env_name, base_url=url)

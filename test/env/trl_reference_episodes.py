@@ -10,15 +10,12 @@ import sys
 os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
 from trl.experimental.openreward import OpenRewardSpec  # noqa: E402
 
+from dataset_rows import rows_by_id  # noqa: E402
+
 url, dataset_dir, env_name = sys.argv[1], sys.argv[2], sys.argv[3]
 # The openreward client sends sessions to sessions.<host> unless told where the environment is.
 os.environ["OPENREWARD_SESSION_URL"] = url
-rows = {}
-with open(f"{dataset_dir}/tasks.jsonl") as f:
-    for line in f:
-        if line.strip():
-            row = json.loads(line)
-            rows[row["id"]] = row
+rows = rows_by_id(dataset_dir)
 
 spec = OpenRewardSpec(url, env_name=env_name, api_key="local")
 tasks = [(r["task_index"], r["id"]) for r in spec.train_dataset]

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { environmentsOf, type EnvDataset, type EnvTask } from '../../../src/env/env-dataset.js';
-import { argumentForms } from '../../../src/env/unset-arguments.js';
+import { argumentForms } from '../../../src/env/argument-forms.js';
 import { SimulatorCache } from '../../../src/simulator/cache.js';
 import { handMadeInput } from '../simulator/fixtures.js';
 
