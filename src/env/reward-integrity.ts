@@ -64,7 +64,8 @@ export function integrityHolds(report: IntegrityReport): boolean {
 /** Candidate values a blind search tries per field. */
 const SEARCH_CANDIDATES = 20;
 
-export async function checkRewardIntegrity(dataset: EnvDataset): Promise<IntegrityReport> {
+export async function checkRewardIntegrity(given: EnvDataset): Promise<IntegrityReport> {
+  const dataset = { ...given, tasks: contentOrder(given.tasks) };
   const report: IntegrityReport = {
     tasks: dataset.tasks.length,
     referenceRewarded: { strict: 0, lenient: 0 },
@@ -99,6 +100,17 @@ export async function checkRewardIntegrity(dataset: EnvDataset): Promise<Integri
   return report;
 }
 
+/**
+ * The tasks in an order that does not depend on their ids, which name the run: ties (which of two
+ * tasks sharing an answer stays, which common value is tried) are broken by it, so two runs of one
+ * spec and seed leave out the same tasks.
+ */
+function contentOrder(tasks: EnvTask[]): EnvTask[] {
+  const keyed = tasks.map((task) => ({ task, key: JSON.stringify([task.instruction, task.trajectory, task.groundTruth]) }));
+  const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return keyed.sort((a, b) => compare(a.key, b.key) || compare(a.task.id, b.task.id)).map((k) => k.task);
+}
+
 async function playEach(variants: Calls[], play: (calls: Calls) => Promise<number>): Promise<number[]> {
   const rewards: number[] = [];
   for (const calls of variants) {
@@ -126,16 +138,17 @@ async function attempt(task: EnvTask, simulator: Simulator, calls: Calls, answer
 /**
  * Tasks that another task's answer object earns 1 on (given the reference's calls, so the end
  * state is right): answers a policy could memorise across tasks. When two tasks' answers pay on
- * each other, only the later one (by id) is counted, so leaving the counted ones out keeps one.
+ * each other, only the later one (in content order) is counted, so leaving the counted ones out keeps one.
  */
 function otherAnswersThatPay(dataset: EnvDataset): Set<string> {
   const answers = new Map(dataset.tasks.map((t) => [t, answerOf(t)] as const));
+  const rank = new Map(dataset.tasks.map((t, index) => [t, index] as const));
   const pays = (on: EnvTask, by: EnvTask) => reward(on, answers.get(by)!) === 1;
   const paying = new Set<string>();
   for (const task of dataset.tasks) {
     for (const other of dataset.tasks) {
       if (other === task || !pays(task, other)) continue;
-      if (pays(other, task) && task.id < other.id) continue;
+      if (pays(other, task) && rank.get(task)! < rank.get(other)!) continue;
       paying.add(task.id);
       break;
     }

@@ -80,4 +80,14 @@ describe('checkRewardIntegrity', () => {
     expect(report.hacksRewarded['other-task-answer'].strict).toEqual(['b-second']);
     expect(failingTasks(report)).toEqual(new Map([['b-second', 'other-task-answer']]));
   });
+
+  it('keeps the same one of two tasks that share an answer whatever their ids, which name the run', async () => {
+    const worded = (id: string, instruction: string): EnvTask => ({ ...task(id), instruction });
+    const kept = async (first: string, second: string) => {
+      const report = await checkRewardIntegrity(dataset([worded(first, 'A: create Bob, read the graph.'), worded(second, 'B: create Bob, then read the graph.')]));
+      return report.hacksRewarded['other-task-answer'].strict;
+    };
+    expect(await kept('run1-a', 'run1-b')).toEqual(['run1-b']);
+    expect(await kept('run2-z', 'run2-y')).toEqual(['run2-y']);
+  });
 });
