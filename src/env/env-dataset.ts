@@ -5,6 +5,7 @@ import type { SimulatorCache } from '../simulator/cache.js';
 import { readSimulatorCache } from '../simulator/cache-file.js';
 import { SIMULATOR_CACHE_FILE } from '../simulator/cache-tables.js';
 import { ownToolNames } from '../export/tool-names.js';
+import { fromAgentPaths } from '../explore/sandbox-paths.js';
 
 export const TASKS_FILE = 'tasks.jsonl';
 export type SplitName = 'train' | 'test';
@@ -21,7 +22,7 @@ export interface EnvTask {
   groundTruth: Array<{ field: string; value: JsonPrimitive; step: number; path: string }>;
   /** The task's tools by the name the agent calls, each with the simulator's tool it routes to. */
   tools: Array<{ name: string; definition: ToolDefinition }>;
-  /** The reference trajectory, by offered tool name. */
+  /** The reference trajectory, by offered tool name, its arguments as recorded (the sandbox as `${sandbox}`). */
   trajectory: Array<{ tool: string; arguments: JsonObject }>;
   /** The simulator state an episode of the task starts in (after its servers' setup calls). */
   startState: string;
@@ -112,7 +113,8 @@ function taskOf(line: string, where: string, cache: SimulatorCache, own: Readonl
       path: source.path,
     })),
     tools: offered.map(({ name }) => ({ name, definition: routed(name, own, cache, where) })),
-    trajectory: (row.trajectory as Array<{ tool: string; arguments: string }>).map(({ tool, arguments: args }, i) => ({ tool, arguments: parsed<JsonObject>(args, `trajectory[${i}].arguments`) })),
+    // Rows write the sandbox as the agent does; the simulator's recordings as `${sandbox}`.
+    trajectory: (row.trajectory as Array<{ tool: string; arguments: string }>).map(({ tool, arguments: args }, i) => ({ tool, arguments: fromAgentPaths(parsed<JsonObject>(args, `trajectory[${i}].arguments`)) })),
     startState: simulator.start_state,
     servers: [...new Set(offered.map((t) => t.server ?? cache.server))].sort(),
   };

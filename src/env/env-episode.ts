@@ -7,6 +7,7 @@ import type { Simulator, SimulatorAnswer, SimulatorEpisode } from '../simulator/
 import { endStateOf, referenceEndState, sameEndState, writeOf, type EndState } from './end-state.js';
 import type { EnvTask } from './env-dataset.js';
 import { argumentForms } from './argument-forms.js';
+import { agentAnswer, fromAgentPaths, toAgentPaths } from '../explore/sandbox-paths.js';
 
 export const SUBMIT_TOOL = 'submit';
 /** `submit` takes the answer object under this one name, so every task has the same submit signature. */
@@ -52,24 +53,27 @@ export class EnvEpisode {
 
   /** The task's tools as the agent sees them: offered names, the recorded descriptions and schemas. */
   tools(): ToolDefinition[] {
-    return this.task.tools.map(({ name, definition }) => ({ ...structuredClone(definition), name }));
+    return this.task.tools.map(({ name, definition }) => ({ ...toAgentPaths(structuredClone(definition)), name }));
   }
 
   knows(name: string): boolean {
     return this.routes.has(name);
   }
 
-  /** Answers a call of one of the task's tools from the simulator, in this episode's state. */
+  /**
+   * Answers a call of one of the task's tools from the simulator, in this episode's state. The
+   * agent writes the sandbox as `/workspace`; the recording as `${sandbox}`.
+   */
   async call(name: string, args: JsonObject): Promise<SimulatorAnswer> {
     const definition = this.routes.get(name);
     const episode = this.episode;
     if (!episode) throw new EpisodeFinishedError();
     if (!definition) return { provenance: 'none', result: unknownToolResult(name, [...this.routes.keys()]), isError: true, similarity: 0 };
-    const given = this.recordedForm(definition, args, episode.state);
+    const given = this.recordedForm(definition, fromAgentPaths(args), episode.state);
     const answer = await episode.call(definition.name, given);
     const write = writeOf(definition, given, answer);
     if (write !== undefined) this.writes.push(write);
-    return answer;
+    return agentAnswer(answer);
   }
 
   /**

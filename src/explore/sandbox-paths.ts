@@ -33,3 +33,36 @@ function sandboxSpellings(dir: string): string[] {
 function jsonInner(text: string): string {
   return JSON.stringify(text).slice(1, -1);
 }
+
+/**
+ * The sandbox's name in everything an agent sees: dataset rows, prompts, the simulator's and the
+ * environment's tools and results. A placeholder is no path a model should learn to write; one
+ * stable root is, and it is mapped back to `${sandbox}` before a recording is looked up.
+ */
+export const AGENT_WORKSPACE = '/workspace';
+
+/** Any JSON-shaped value (a result, a tool definition, a text) with `${sandbox}` written as the stable root. */
+export function toAgentPaths<T>(value: T): T {
+  const text = JSON.stringify(value);
+  if (!text.includes(SANDBOX_PLACEHOLDER)) return value;
+  return JSON.parse(text.split(SANDBOX_PLACEHOLDER).join(AGENT_WORKSPACE)) as T;
+}
+
+/** A simulator's answer as the agent reads it. */
+export function agentAnswer<A extends { result: JsonValue }>(answer: A): A {
+  return { ...answer, result: toAgentPaths(answer.result) };
+}
+
+/**
+ * The recorded form of what an agent sent: `/workspace` where it begins a path (at the start of a
+ * string or after a space, quote, `=` or `:`, and followed by `/` or the path's end, a sentence's
+ * full stop included), so that a
+ * name that merely contains the word (`/srv/workspace`, `/workspaces`) stays as it is.
+ */
+export function fromAgentPaths<T extends JsonValue>(value: T): T {
+  const text = JSON.stringify(value);
+  if (!text.includes(AGENT_WORKSPACE)) return value;
+  return JSON.parse(text.replace(AGENT_ROOT_IN_JSON, `$1${SANDBOX_PLACEHOLDER}`)) as T;
+}
+
+const AGENT_ROOT_IN_JSON = /(^|["\s=:'(])\/workspace(?=\/|["\s'),;:]|\.["\s]|\\[nt"])/g;

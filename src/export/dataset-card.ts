@@ -1,5 +1,5 @@
 import { perItem, totalTokens } from '../llm/usage-ledger.js';
-import { SANDBOX_PLACEHOLDER } from '../explore/sandbox-paths.js';
+import { AGENT_WORKSPACE } from '../explore/sandbox-paths.js';
 import { DATASET_CONFIGS, DATASET_FILES } from './dataset-files.js';
 import { REWARD_SPEC } from './rl-row.js';
 import type { DatasetCounts, ExportInput, SkippedTask } from './types.js';
@@ -215,9 +215,10 @@ the work as well as the answer.
   In a dataset of several servers every name is \`<server>__<tool>\`: the double underscore, which OpenAI,
   Anthropic and chat templates all accept, is the separator MCP clients use to keep servers' tools apart.
 - Call ids are 9 alphanumeric characters derived from the task id and the step, identical across files.
-- Arguments and results contain the literal \`${SANDBOX_PLACEHOLDER}\` where the server's sandbox directory was.
-  It is kept on purpose: the simulator's keys contain it. An agent replaying against the simulator
-  should use it as is; against a live server, substitute the server's own directory.
+- Every path under the server's sandbox directory is written under \`${AGENT_WORKSPACE}\` (instructions, arguments,
+  results, tool descriptions, prompts): one stable root, never a machine's path or a placeholder. The simulator and
+  the environment take \`${AGENT_WORKSPACE}/…\` as the agent writes it; against a live server, that root is the
+  server's own directory.
 
 ## Replay with the simulator
 

@@ -5,12 +5,13 @@ import { finalAnswerText, systemPrompt, usesSandbox, userPrompt } from './prompt
 import { offeredFor, type OfferedTool, type ToolCatalog } from './tool-catalog.js';
 import { toolResultText } from './tool-result-text.js';
 import { isAnswerFieldName } from '../synthesize/field-name.js';
+import { toAgentPaths } from '../explore/sandbox-paths.js';
 
 /** One reference call with everything a format needs, decided once so every file agrees. */
 export interface PreparedStep {
   callId: string;
   tool: OfferedTool;
-  /** The recorded step, untouched (arguments and result with `${sandbox}`). */
+  /** The recorded step as the agent sees it: the sandbox written `/workspace` in its arguments and result. */
   recorded: TrajectoryStep;
   /** The result as the string a tool message carries. */
   resultText: string;
@@ -46,7 +47,8 @@ export type Preparation = { ok: true; task: Omit<PreparedTask, 'index' | 'split'
  * a reference call to a tool the dataset does not offer, arguments that violate the tool's schema
  * (a trainer would learn an invalid call), or a ground-truth source outside the trajectory.
  */
-export function prepareTask(task: Task, catalog: ToolCatalog, checkArguments: ArgumentCheck): Preparation {
+export function prepareTask(recorded: Task, catalog: ToolCatalog, checkArguments: ArgumentCheck): Preparation {
+  const task = agentView(recorded);
   const ids = callIdsFor(task.id, task.trajectory.length);
   const steps: PreparedStep[] = [];
   for (const [i, step] of task.trajectory.entries()) {
@@ -80,9 +82,20 @@ export function prepareTask(task: Task, catalog: ToolCatalog, checkArguments: Ar
       offered: offeredFor(catalog, steps),
       servers,
       answer,
-      system: systemPrompt(servers, usesSandbox(task)),
+      system: systemPrompt(servers, usesSandbox(recorded)),
       user: userPrompt(task),
       finalAnswer: finalAnswerText(task, answer),
     },
+  };
+}
+
+/** The task in the words an agent reads: every `${sandbox}` in its texts, calls and answers written as the stable root. */
+function agentView(task: Task): Task {
+  return {
+    ...task,
+    instruction: toAgentPaths(task.instruction),
+    answerTemplate: toAgentPaths(task.answerTemplate),
+    groundTruth: toAgentPaths(task.groundTruth),
+    trajectory: task.trajectory.map((step) => ({ ...step, arguments: toAgentPaths(step.arguments), result: toAgentPaths(step.result) })),
   };
 }

@@ -1,10 +1,9 @@
 import type { JsonObject, Task } from '../domain.js';
-import { SANDBOX_PLACEHOLDER } from '../explore/sandbox-paths.js';
+import { AGENT_WORKSPACE, SANDBOX_PLACEHOLDER } from '../explore/sandbox-paths.js';
 
 /**
  * The words around a task, shared by every format so that SFT and RL prompts are the same text.
- * Recorded arguments keep the literal `${sandbox}` (the simulator's keys contain it), so a task
- * that touches files tells the agent that this is its directory's name.
+ * A task that touches files tells the agent the one root its paths are under.
  */
 export function systemPrompt(servers: readonly string[], usesSandbox: boolean): string {
   const named = servers.map((s) => `"${s}"`);
@@ -12,7 +11,7 @@ export function systemPrompt(servers: readonly string[], usesSandbox: boolean): 
   const base =
     `You are an assistant that completes tasks by calling the tools of the ${which}. ` +
     'Call the tools you need, one at a time, and base your answer only on what they return.';
-  return usesSandbox ? `${base} Your working directory is ${SANDBOX_PLACEHOLDER}; write paths inside it as ${SANDBOX_PLACEHOLDER}/….` : base;
+  return usesSandbox ? `${base} Your working directory is ${AGENT_WORKSPACE}; write paths inside it as ${AGENT_WORKSPACE}/….` : base;
 }
 
 export function userPrompt(task: Task): string {
@@ -34,6 +33,7 @@ export function fillTemplate(template: string, answer: JsonObject): string {
   );
 }
 
+/** Whether the recorded task (before its paths were written for the agent) touches the sandbox. */
 export function usesSandbox(task: Task): boolean {
   const text = JSON.stringify([task.instruction, task.trajectory.map((s) => [s.arguments, s.result])]);
   return text.includes(SANDBOX_PLACEHOLDER);

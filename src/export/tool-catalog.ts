@@ -2,6 +2,7 @@ import type { DiscoveredTool, JsonSchema } from '../domain.js';
 import { ownToolName } from '../mcp/composite-spec.js';
 import { assignToolNames, qualifiedToolName } from './tool-names.js';
 import { normaliseInputSchema } from './tool-schema.js';
+import { toAgentPaths } from '../explore/sandbox-paths.js';
 
 /** One tool as every format of the dataset offers it. */
 export interface OfferedTool {
@@ -41,8 +42,8 @@ export function toolCatalog(server: string, tools: DiscoveredTool[]): ToolCatalo
       name: names.get(tool.name)!,
       qualified: qualifiedToolName(origin.server, origin.tool),
       ...origin,
-      description: tool.description,
-      parameters: normaliseInputSchema(tool.inputSchema),
+      description: toAgentPaths(tool.description),
+      parameters: toAgentPaths(normaliseInputSchema(tool.inputSchema)),
     });
   }
   const offered = [...byTool.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -4,6 +4,7 @@ import type { JsonObject, ToolDefinition } from '../domain.js';
 import { generationFailedResult } from './no-data.js';
 import type { Simulator, SimulatorAnswer } from './simulator.js';
 import { answerMeta, toWireResult } from './wire.js';
+import { agentAnswer, fromAgentPaths, toAgentPaths } from '../explore/sandbox-paths.js';
 
 /** Names the simulator in serverInfo.version, so a client can tell it from the real server. */
 export const SIMULATOR_VERSION = 'firefly-simulator';
@@ -24,7 +25,12 @@ export interface EpisodeBinding {
 /** A fresh episode of the whole recorded server: what a session of `firefly simulate` is. */
 export function freshEpisode(simulator: Simulator): EpisodeBinding {
   const episode = simulator.startEpisode();
-  return { tools: simulator.tools(), knows: (name) => simulator.cache.tool(name) !== undefined, call: (name, args) => episode.call(name, args) };
+  // The agent writes the sandbox as /workspace, the recording as ${sandbox}.
+  return {
+    tools: simulator.tools().map(toAgentPaths),
+    knows: (name) => simulator.cache.tool(name) !== undefined,
+    call: async (name, args) => agentAnswer(await episode.call(name, fromAgentPaths(args))),
+  };
 }
 
 export function createSimulatorServer(simulator: Simulator, options: { onError?: (error: Error) => void; episode?: EpisodeBinding } = {}): Server {

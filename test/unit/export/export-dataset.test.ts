@@ -254,13 +254,13 @@ describe('exportDataset', () => {
     for (const c of configs) expect(c.data_files).toEqual([{ split: 'train', path: expect.any(String) }]);
   });
 
-  it('documents every column of every data file, the sandbox placeholder and how to replay', async () => {
+  it('documents every column of every data file, the sandbox root and how to replay', async () => {
     const card = await readFile(join(dir, 'README.md'), 'utf8');
     for (const name of DATA_FILES) {
       const [row] = await readLines(dir, name);
       for (const column of Object.keys(row!)) expect(card, `${name}: ${column}`).toMatch(new RegExp(`\\| \`${column}[.\`\\[]`));
     }
-    expect(card).toContain('${sandbox}');
+    expect(card).toContain('`/workspace`');
     expect(card).toContain('npm run simulate -- --dataset DIR');
     expect(card).toContain('SIMULATOR.md');
     expect(card).toContain('| verified tasks exported | 2 |');

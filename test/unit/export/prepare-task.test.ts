@@ -47,12 +47,15 @@ describe('prepareTask', () => {
     expect(openai.messages[4].tool_calls[0].function.name).toBe(offeredName);
   });
 
-  it('tells the agent about ${sandbox} only when the task touches it', () => {
+  it('writes the sandbox as /workspace everywhere the agent reads, and names it only when the task touches it', () => {
     const plain = prepare(memoryTask()).outcome;
     const withPath = prepare(memoryTask({ newObservation: 'Her notes are in ${sandbox}/notes.txt' })).outcome;
     if (!plain.ok || !withPath.ok) throw new Error('prepare failed');
-    expect(plain.task.system).not.toContain('${sandbox}');
-    expect(withPath.task.system).toContain('Your working directory is ${sandbox}');
+    expect(plain.task.system).not.toContain('/workspace');
+    expect(withPath.task.system).toContain('Your working directory is /workspace');
+    const rows = JSON.stringify([tasksRow(withPath.task as never, 'offline'), sftOpenAiRow(withPath.task as never), withPath.task.user]);
+    expect(rows).toContain('Her notes are in /workspace/notes.txt');
+    expect(rows).not.toContain('${');
   });
 
   it('ends the reference answer with the filled template and the answer JSON', () => {
