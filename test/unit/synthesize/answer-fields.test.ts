@@ -109,18 +109,18 @@ describe('instruction', () => {
     recorded: { subDagIndex: 0, step: 0 },
   });
 
-  it('phrases each step from the tool description, writes given values as JSON and linked ones as references', () => {
+  it('phrases each step from the opening clause of the tool description, writes given values as JSON and linked ones as references', () => {
     const body = instructionBody('memory', [
       step('search_nodes', { query: 'Babbage' }),
       step('open_nodes', { names: ['Charles Babbage', 'London'] }, [{ argument: 'names[0]', fromTrajectoryStep: 0, outputPath: 'entities[0].name' }]),
       step('read_graph', {}),
     ], byName(memoryTools));
-    expect(body.split('\n')).toEqual([
-      'Using the memory service, do the following:',
-      '1. Search for nodes in the knowledge graph based on a query with query "Babbage".',
-      '2. Open specific nodes in the knowledge graph by their names with names [[the name of the first entity returned in step 1], "London"].',
+    expect(body.split('\n').slice(1)).toEqual([
+      '1. Search for nodes with query "Babbage".',
+      '2. Open specific nodes with names [[the name of the first entity returned in step 1], "London"].',
       '3. Read the entire knowledge graph.',
     ]);
+    expect(body.split('\n')[0]).toMatch(/memory/);
   });
 
   it('replaces a tool name found in a description with words, and falls back to the name when there is no description', () => {
@@ -134,14 +134,30 @@ describe('instruction', () => {
     expect(body).not.toContain('get_next_task');
   });
 
-  it('asks for each field by name and description, and templates one slot per field', () => {
+  it('takes no more than a short clause of a description, and the name when the description opens with no verb', () => {
+    const tools = byName([
+      { name: 'read_text_file', description: 'Read the complete contents of a file from the file system as text. Handles various text encodings and provides detailed error messages.', inputSchema: { type: 'object' } },
+      { name: 'list_directory_with_sizes', description: 'Get a detailed listing of all files and directories in a specified path, including sizes', inputSchema: { type: 'object' } },
+      { name: 'get_next_task', description: "Given a 'requestId', return the next pending task (not done yet)", inputSchema: { type: 'object' } },
+      { name: 'create_entities', description: 'Creates multiple new entities in the knowledge graph', inputSchema: { type: 'object' } },
+    ]);
+    const body = instructionBody('files', [step('read_text_file', {}), step('list_directory_with_sizes', {}), step('get_next_task', {}), step('create_entities', {})], tools);
+    expect(body.split('\n').slice(1)).toEqual(['1. Read the complete contents of a file.', '2. Get a detailed listing of all files.', '3. Get next task.', '4. Create multiple new entities.']);
+  });
+
+  it('opens tasks in more than one way', () => {
+    const openings = new Set(['Ada', 'Bob', 'Eve', 'Max', 'Zoe', 'Ann', 'Tom', 'Lea'].map((query) => instructionBody('memory', [step('search_nodes', { query })], byName(memoryTools)).split('\n')[0]));
+    expect(openings.size).toBeGreaterThan(2);
+  });
+
+  it('asks for the fields grouped by what holds them, and templates one slot per field', () => {
     const fields: AnswerField[] = [
       { field: 'name', value: 'Ada', path: 'entities[0].name', trajectoryStep: 0, description: 'the name of the first entity returned in step 1' },
       { field: 'entityType', value: 'person', path: 'entities[0].entityType', trajectoryStep: 0, description: 'the entity type of the first entity returned in step 1' },
       { field: 'name2', value: 'London', path: 'entities[1].name', trajectoryStep: 0, description: 'the name of the second entity returned in step 1' },
     ];
     expect(answerRequest(fields)).toBe(
-      'Then report a JSON object with "name" (the name of the first entity returned in step 1), "entityType" (the entity type of the first entity returned in step 1), "name2" (the name of the second entity returned in step 1).',
+      'Then report the name and entity type of the first entity returned in step 1 and the name of the second entity returned in step 1.',
     );
     expect(answerTemplate(fields)).toBe('The name is {name}, the entity type is {entityType} and the name is {name2}.');
     expect(answerTemplate(fields.slice(0, 1))).toBe('The name is {name}.');

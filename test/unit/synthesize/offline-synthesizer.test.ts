@@ -118,10 +118,13 @@ describe('OfflineSynthesizer', () => {
         expect(Object.keys(task.answerSchema.properties as object)).toEqual(fields);
         expect(task.answerSchema.additionalProperties).toBe(false);
         for (const g of task.groundTruth) {
-          const property = (task.answerSchema.properties as Record<string, { type: string }>)[g.field];
+          const property = (task.answerSchema.properties as Record<string, { type: string; description: string }>)[g.field];
           expect(property?.type).toBe(typeof g.value === 'number' ? 'number' : 'string');
           expect(task.answerTemplate).toContain(`{${g.field}}`);
-          expect(task.instruction).toContain(`"${g.field}"`);
+          // The schema names the field; the instruction asks for what it describes.
+          const [, leaf, owner] = /^the (.+?)(?: ((?:of|in) the .+))?$/.exec(property!.description)!;
+          expect(task.instruction).toContain(leaf);
+          if (owner) expect(task.instruction).toContain(owner);
         }
       }
     });
@@ -180,7 +183,8 @@ describe('OfflineSynthesizer', () => {
       for (const task of await tasks) {
         for (const g of task.groundTruth) {
           const element = /([A-Za-z]+)\[(\d+)\]$/.exec(g.source.path);
-          const request = new RegExp(`"${g.field}" \\(the ([a-z]+) `).exec(task.instruction);
+          const { description } = (task.answerSchema.properties as Record<string, { description: string }>)[g.field]!;
+          const request = /^the ([a-z]+) /.exec(description);
           expect(request, g.field).not.toBeNull();
           if (element) expect(request![1]).toBe(['first', 'second', 'third', 'fourth'][Number(element[2])]);
           else expect(request![1]).not.toBe('value');
@@ -211,12 +215,12 @@ describe('OfflineSynthesizer', () => {
     const done = tasks.find((t) => t.trajectory.map((s) => s.tool).join('>') === 'request_planning>get_next_task>mark_task_done>open_task_details');
     expect(done).toBeDefined();
     expect(lineOf(done!, 0)).toBe(
-      '1. Register a new user request and plan its associated tasks with original request "Migrate the user database to PostgreSQL 16", ' +
+      '1. Register a new user request with original request "Migrate the user database to PostgreSQL 16", ' +
         'tasks [{"title": "Back up the database", "description": "Take a full snapshot before the migration"}].',
     );
-    expect(lineOf(done!, 1)).toBe("2. Given a 'requestId', return the next pending task (not done yet) with request id [the request id returned in step 1].");
+    expect(lineOf(done!, 1)).toBe('2. Get next task with request id [the request id returned in step 1].');
     expect(lineOf(done!, 2)).toBe(
-      "3. Mark a given task as done after you've completed it with request id [the request id returned in step 1], " +
+      '3. Mark a given task as done with request id [the request id returned in step 1], ' +
         'task id [the id of the task returned in step 2], completed details "Done and verified on staging".',
     );
     expect(done!.trajectory[2]!.links).toEqual([
