@@ -189,6 +189,7 @@ export type CheckName =
   | 'inputs-available'
   | 'non-trivial'
   | 'load-bearing'
+  | 'clean-text'
   | 'unambiguous'
   | 'no-duplicate'
   | 'stable'

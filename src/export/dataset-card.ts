@@ -185,7 +185,8 @@ Every task's answer values were read from recorded results of real calls. Determ
 on every candidate: each value is found at its recorded source (\`grounded\`), the reference
 trajectory replays to the same answer in the simulator (\`replayable\`), the instruction does not
 leak the answer (\`no-leakage\`), every input the task needs is given or obtainable
-(\`inputs-available\`), the task is not trivial (\`non-trivial\`), each answer's wording fits one value
+(\`inputs-available\`), the task is not trivial (\`non-trivial\`), no answer is its call's own argument handed
+back (\`load-bearing\`), every text answer is clean text (\`clean-text\`), each answer's wording fits one value
 (\`unambiguous\`) and the task is not a duplicate (\`no-duplicate\`); then its reference trajectory was
 executed again, twice, on fresh live instances of the server, and every answer had to come out the
 same (\`stable\`)${run.judge ? `; then the LLM judge \`${run.judge}\` (\`llm-judge\`)` : ''}. A task is exported only if it passed all of them,

@@ -5,6 +5,7 @@ import { isVolatile, patternOf } from '../explore/volatile.js';
 import { linesOfText, numbersInText, primitiveLeaves } from '../explore/json-path.js';
 import { containsMarker } from '../secrets/marker.js';
 import { appearsIn } from '../verify/appears-in.js';
+import { isCleanText } from '../verify/clean-text.js';
 import { describeOutputPath } from './describe-path.js';
 import { answerFieldName } from './field-name.js';
 
@@ -33,7 +34,7 @@ const TIME_LIKE = /\d{1,2}:\d{2}:\d{2}|GMT|\b(19|20)\d{2}-\d{2}-\d{2}T/;
 /**
  * Answer candidates in one step's output: primitive leaves a user could not know in advance —
  * strings and numbers (booleans are a coin toss), not status reports, not overlong prose, not
- * clock times, not redacted secrets, not paths inside the sandbox (the agent sees the real directory,
+ * clock times, not garbled text, not redacted secrets, not paths inside the sandbox (the agent sees the real directory,
  * the label would hold `${sandbox}`), not volatile paths, and nothing the instruction already shows. Earlier array elements come first.
  */
 export function answerCandidates(output: JsonValue, trajectoryStep: number, instruction: string, volatile?: readonly VolatilePath[]): AnswerField[] {
@@ -51,6 +52,7 @@ export function answerCandidates(output: JsonValue, trajectoryStep: number, inst
         text.length <= MAX_TEXT &&
         /[a-z0-9]/i.test(text) &&
         !TIME_LIKE.test(text) &&
+        isCleanText(text) &&
         !containsMarker(text) &&
         !text.includes(SANDBOX_PLACEHOLDER) &&
         !appearsIn(text, instruction);

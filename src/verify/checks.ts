@@ -5,6 +5,7 @@ import { outputValue } from '../mcp/output.js';
 import { containsMarker } from '../secrets/marker.js';
 import { appearsIn } from './appears-in.js';
 import { echoesArguments } from './echo.js';
+import { isCleanText } from './clean-text.js';
 import { givenArguments } from './given-values.js';
 import { isDiscovered, isTrivia } from './non-trivial.js';
 import { replayTrajectory, type ReplayEnvironment } from './replay.js';
@@ -101,6 +102,12 @@ export async function loadBearing(task: Task): Promise<CheckResult> {
   return pass('no answer is a call\'s own argument handed back');
 }
 
+/** Every text answer is clean text: never bytes decoded as characters, control codes or U+FFFD. */
+export async function cleanText(task: Task): Promise<CheckResult> {
+  const garbled = task.groundTruth.find((g) => typeof g.value === 'string' && !isCleanText(g.value));
+  return garbled ? fail(`${garbled.field}: ${show(garbled.value)} is not clean text (bytes decoded as characters, or control codes): nobody could type it back`) : pass('every text answer is clean text');
+}
+
 /**
  * Each answer's wording names one value: no other value of the same step's output would be
  * described alike (two list elements both "the name returned in step 1"), so no agent reading the
@@ -136,5 +143,6 @@ export const CHECKS: ReadonlyArray<[CheckName, (task: Task, context: CheckContex
   ['inputs-available', inputsAvailable],
   ['non-trivial', nonTrivial],
   ['load-bearing', loadBearing],
+  ['clean-text', cleanText],
   ['unambiguous', unambiguous],
 ];

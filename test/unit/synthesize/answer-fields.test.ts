@@ -195,6 +195,11 @@ describe('answerCandidates: values that hold and read as answers', () => {
     expect(values(answerCandidates(output, 0, '', [{ path: 'id', reason: 'changed' }]))).toEqual(['Plan']);
   });
 
+  it('never answers with bytes decoded as text', () => {
+    const output = { decoded: 'j\uFFFDe{\uFFFD', control: 'ab\u0002cd', name: 'Zoë Ångström' };
+    expect(values(answerCandidates(output, 0, ''))).toEqual(['Zoë Ångström']);
+  });
+
   it('names the element of a top-level list', () => {
     expect(answerCandidates([{ name: 'Ada' }, { name: 'Grace' }], 0, '').map((f) => f.description)).toEqual([
       'the name of the first item returned in step 1',

@@ -3,7 +3,7 @@ import type { Task } from '../../../src/domain.js';
 import { valuesAt, withValueAt } from '../../../src/explore/json-path.js';
 import { outputValue } from '../../../src/mcp/output.js';
 import { OfflineSynthesizer } from '../../../src/synthesize/offline-synthesizer.js';
-import { CHECKS, grounded, inputsAvailable, loadBearing, noLeakage, nonTrivial, replayable, unambiguous, type CheckContext } from '../../../src/verify/checks.js';
+import { CHECKS, cleanText, grounded, inputsAvailable, loadBearing, noLeakage, nonTrivial, replayable, unambiguous, type CheckContext } from '../../../src/verify/checks.js';
 import {
   MEETING_NOTES,
   byName,
@@ -276,5 +276,18 @@ describe('load-bearing', () => {
     expect(await loadBearing(task)).toMatchObject({ passed: true });
     const echo = { ...task, groundTruth: [{ field: 'requestId', value: 'req-3', source: { trajectoryStep: 1, path: 'task.id' } }] };
     expect(await loadBearing(echo)).toEqual({ passed: false, reason: 'requestId: "req-3" is an argument of step 2 (get_next_task) handed back, known without the call' });
+  });
+});
+
+describe('clean-text', () => {
+  it('fails an answer decoded from bytes that were not text, and passes ordinary text in any script', async () => {
+    const task = await taskOf(taskManagerEpisode(), 'request_planning>get_next_task');
+    expect(await cleanText(task)).toMatchObject({ passed: true });
+    const answer = (value: string) => ({ ...task, groundTruth: [{ field: 'content', value, source: { trajectoryStep: 1, path: 'task.id' } }] });
+    expect(await cleanText(answer('Größe: 12 m² — 東京'))).toMatchObject({ passed: true });
+    for (const garbled of ['j\uFFFDe{\uFFFD', '+\u0001x', 'a\uD800b']) {
+      expect((await cleanText(answer(garbled))).passed, JSON.stringify(garbled)).toBe(false);
+    }
+    expect((await cleanText(answer('+\uFFFD'))).reason).toMatch(/^content: .* is not clean text/);
   });
 });
