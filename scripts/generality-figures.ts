@@ -1,6 +1,7 @@
 import type { AuditDatasetResult } from '../workflows/audit-dataset.js';
 import type { Store } from '../src/store/store.js';
 import type { RunSummary } from '../src/api.js';
+import { textQualityOf, type TextQuality } from '../src/export/text-quality.js';
 
 export interface ServerFigures {
   server: string;
@@ -18,6 +19,8 @@ export interface ServerFigures {
   topAnswer: { value: unknown; share: number } | null;
   audit: { tasks: number; held: number };
   stable: { calls: number; secondsPerVerifiedTask: number };
+  /** What the exported rows read like (none when the run exported nothing). */
+  text: TextQuality | null;
 }
 
 /** One server's row of the generality table, read from its run's store and audit. */
@@ -51,5 +54,6 @@ export async function serverFigures(store: Store, summary: RunSummary, audit: Au
     topAnswer: top ? { value: JSON.parse(top[0]), share: top[1] / answers.length } : null,
     audit: { tasks: audit.tasks, held: audit.held },
     stable: { calls: stable.calls, secondsPerVerifiedTask: summary.dataset.tasks === 0 ? 0 : stable.wallMs / 1000 / summary.dataset.tasks },
+    text: summary.dataset.dir && summary.dataset.tasks > 0 ? textQualityOf(summary.dataset.dir) : null,
   };
 }

@@ -64,7 +64,7 @@ writeFileSync(resolve(config.dataDir, 'generality.json'), `${JSON.stringify(rows
 console.log(`\n${table(rows)}`);
 
 function table(figures: ServerFigures[]): string {
-  const header = ['server', 'tools usable/broken', 'candidates → verified', 'rejections per check', 'linked calls ok', 'easy/medium/hard', 'mean answer fields', 'top answer share', 'audit holds', 'stable: live calls, s per task'];
+  const header = ['server', 'tools usable/broken', 'candidates → verified', 'rejections per check', 'linked calls ok', 'easy/medium/hard', 'mean answer fields', 'top answer share', 'audit holds', 'stable: live calls, s per task', 'instruction chars (mean)', 'pasted descriptions', 'rows with ${…}', 'garbled answers'];
   const lines = figures.map((f) => [
     f.server,
     `${f.tools.usable}/${f.tools.broken}`,
@@ -76,6 +76,10 @@ function table(figures: ServerFigures[]): string {
     f.topAnswer ? `${pct(f.topAnswer.share)} (${JSON.stringify(f.topAnswer.value).slice(0, 24)})` : 'n/a',
     `${f.audit.held}/${f.audit.tasks}`,
     `${f.stable.calls}, ${f.stable.secondsPerVerifiedTask.toFixed(2)}`,
+    f.text ? Math.round(f.text.meanInstructionChars).toString() : 'n/a',
+    f.text ? `${f.text.pastedDescriptions}/${f.text.tasks}` : 'n/a',
+    f.text ? String(f.text.placeholderRows) : 'n/a',
+    f.text ? String(f.text.garbledAnswers) : 'n/a',
   ]);
   return [header, header.map(() => '---'), ...lines].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
