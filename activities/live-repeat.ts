@@ -30,7 +30,7 @@ export function liveRepeater(deps: ActivityDeps, run: RunRecord, spec: ServerSpe
   let tools: Promise<Map<string, DiscoveredTool>> | undefined;
   const inFlight = new Map<string, Promise<LiveRepeat>>();
 
-  const execute = async (subject: string, round: number, steps: readonly RepeatableStep[], notBefore: number): Promise<LiveRepeat> => {
+  const execute = async (subject: string, round: number, steps: readonly RepeatableStep[], notBefore: number, launched: ServerSpec): Promise<LiveRepeat> => {
     const stored = await deps.store.getLiveRepeat(run.runId, subject, round);
     if (stored) return stored;
     const wait = notBefore - Date.now();
@@ -38,7 +38,7 @@ export function liveRepeater(deps: ActivityDeps, run: RunRecord, spec: ServerSpe
     tools ??= deps.store.listTools(run.runId).then((listed) => new Map(listed.map((t) => [t.name, t])));
     const sandboxDir = await prepareSandbox(deps.sandboxRoot, run.runId, `repeat-${subject}-${round}`.replace(/[^\w.-]/g, '-'), { reuse: false });
     const startedAtMs = Date.now();
-    const session = guardSession(await openSession(spec, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env }), policy, await tools);
+    const session = guardSession(await openSession(launched, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env }), policy, await tools);
     try {
       for (const [i, call] of spec.setup.entries()) {
         const args = resolveArguments(call.arguments ?? {}, `server.setup[${i}].arguments`, { sandboxDir, projectRoot: deps.projectRoot, env: deps.env });
@@ -59,11 +59,12 @@ export function liveRepeater(deps: ActivityDeps, run: RunRecord, spec: ServerSpe
     }
   };
 
-  return (subject: string, round: number, steps: readonly RepeatableStep[], notBefore = 0): Promise<LiveRepeat> => {
+  /** `launched`: the spec whose processes the round starts (the run's own, or one under a shifted clock). */
+  return (subject: string, round: number, steps: readonly RepeatableStep[], notBefore = 0, launched: ServerSpec = spec): Promise<LiveRepeat> => {
     const key = `${subject}/${round}`;
     let pending = inFlight.get(key);
     if (!pending) {
-      pending = execute(subject, round, steps, notBefore).finally(() => inFlight.delete(key));
+      pending = execute(subject, round, steps, notBefore, launched).finally(() => inFlight.delete(key));
       inFlight.set(key, pending);
     }
     return pending;

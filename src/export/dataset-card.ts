@@ -188,8 +188,8 @@ leak the answer (\`no-leakage\`), every input the task needs is given or obtaina
 (\`inputs-available\`), the task is not trivial (\`non-trivial\`), no answer is its call's own argument handed
 back (\`load-bearing\`), every text answer is clean text (\`clean-text\`), each answer's wording fits one value
 (\`unambiguous\`) and the task is not a duplicate (\`no-duplicate\`); then its reference trajectory was
-executed again, twice, on fresh live instances of the server, and every answer had to come out the
-same (\`stable\`)${run.judge ? `; then the LLM judge \`${run.judge}\` (\`llm-judge\`)` : ''}. A task is exported only if it passed all of them,
+executed again, twice, on fresh live instances of the server (the second under a clock 400 days ahead in
+another time zone, where the worker has libfaketime), and every answer had to come out the same (\`stable\`)${run.judge ? `; then the LLM judge \`${run.judge}\` (\`llm-judge\`)` : ''}. A task is exported only if it passed all of them,
 and only if every reference call's arguments validate against its tool's input schema.
 
 ${rejected.length === 0 ? 'No candidate failed a check.' : `Failed checks (a candidate can fail several):\n\n| check | failed |\n|---|---|\n${rejected.map(([check, n]) => `| \`${check}\` | ${n} |`).join('\n')}`}

@@ -33,6 +33,9 @@ export function withShiftedClock(spec: ServerSpec, env: Readonly<Record<string, 
   return servers.every((s) => s !== undefined) ? { ...spec, servers: servers as MemberServerSpec[] } : undefined;
 }
 
+/** Marks a stored live repeat made under the shifted clock (its subject's end). */
+export const SHIFTED_CLOCK_SUFFIX = '@shifted-clock';
+
 export function clockShiftText(): string {
   return `under a clock ${CLOCK_SHIFT.days} days ahead in ${CLOCK_SHIFT.timeZone}`;
 }

@@ -1,5 +1,6 @@
 import { brokenTools, type BrokenTool } from '../explore/broken-tools.js';
 import type { Store } from '../store/store.js';
+import { SHIFTED_CLOCK_SUFFIX } from './clock-shift.js';
 
 /** What a run found that does not hold, and what finding it cost: for the summary, the manifest and the card. */
 export interface RunReliability {
@@ -20,7 +21,7 @@ export async function runReliability(store: Store, runId: string): Promise<RunRe
     volatile: profiles.flatMap((p) => (p.volatile ?? []).map((v) => ({ tool: p.name, path: v.path, reason: v.reason }))),
     broken: brokenTools(await store.listCalls(runId)),
     stable: {
-      trajectories: new Set(repeats.map((r) => r.subject)).size,
+      trajectories: new Set(repeats.map((r) => r.subject.replace(SHIFTED_CLOCK_SUFFIX, ''))).size,
       rounds: repeats.length,
       calls: repeats.reduce((n, r) => n + r.calls.length, 0),
       wallMs: Math.round(repeats.reduce((n, r) => n + r.wallMs, 0)),

@@ -11,6 +11,7 @@ import { parseServerSpec } from '../../src/mcp/spec.js';
 import { readRunInput, startRun } from '../../src/run-client.js';
 import { OfflineSynthesizer } from '../../src/synthesize/offline-synthesizer.js';
 import { CHECKS } from '../../src/verify/checks.js';
+import { libfaketimePath } from '../../src/verify/clock-shift.js';
 import type { RunSummary } from '../../src/api.js';
 import { HOSTILE_TOOLS as T } from '../mcp/fixtures/hostile-tools.js';
 import { uniqueId, useTestWorker } from '../helpers/temporal.js';
@@ -90,6 +91,37 @@ describe('a hostile server', () => {
       const verdict = await stable.check(task);
       expect(verdict, task.instruction).toMatchObject({ passed: false });
       expect(verdict.reason).toMatch(/^volatile: /);
+    }
+  });
+
+  it('labels bound to the calendar hold for minutes: only the shifted clock of the stable check rejects them', async () => {
+    expect(libfaketimePath(), 'libfaketime (Debian package libfaketime) must be installed for this test').toBeDefined();
+    const calendar: string[] = [T.timeSince, T.daysLeftInMonth];
+    expect(answersOf(exported).map(({ tool }) => tool)).not.toContain(T.timeSince);
+    expect(answersOf(exported).map(({ tool }) => tool)).not.toContain(T.daysLeftInMonth);
+    const store = worker().store;
+    const deps = offlineActivityDeps(config, store);
+    const run = (await store.getRun(summary.runId))!;
+    const tools = new Map((await store.listTools(summary.runId)).map((t) => [t.name, t]));
+    const episodes = [...new Set(calls.filter((c) => c.subDagIndex >= 0).map((c) => c.subDagIndex))];
+    const synthesized = (
+      await Promise.all(
+        episodes.map((index) =>
+          new OfflineSynthesizer().synthesize({ runId: run.runId, server: run.serverName, subDagIndex: index, calls: calls.filter((c) => c.subDagIndex === index), tools }),
+        ),
+      )
+    ).flat();
+    // Tasks whose every answer is read from a calendar tool: nothing else in them can move.
+    const bound = synthesized.filter((t) => t.groundTruth.every((g) => calendar.includes(t.trajectory[g.source.trajectoryStep]!.tool))).slice(0, 3);
+    expect(bound.length).toBeGreaterThan(0);
+    const spec = parseServerSpec(run.spec);
+    const realClock = stableCheckOf({ ...deps, env: { ...deps.env, FIREFLY_LIBFAKETIME: join(config.dataDir, 'no-libfaketime.so') } }, run, spec);
+    const shiftedClock = stableCheckOf(deps, run, spec);
+    for (const task of bound) {
+      expect(await realClock.check(task), task.instruction).toMatchObject({ passed: true, reason: expect.stringContaining('on the real clock') });
+      const verdict = await shiftedClock.check(task);
+      expect(verdict, task.instruction).toMatchObject({ passed: false });
+      expect(verdict.reason).toMatch(/^volatile: .*under a clock 400 days ahead/);
     }
   });
 
