@@ -288,7 +288,7 @@ export interface FleetDataset {
   tasks: number;
   train: number;
   test: number;
-  /** Tasks whose reference trajectory calls tools of two or more servers. */
+  /** Tasks whose reference trajectory passes a value from one server's output into another server's call. */
   crossServerTasks: number;
   servers: number;
   tools: number;

@@ -135,7 +135,7 @@ Row *i* of the four JSONL files is the same task, and a call has the same id in 
 | \`difficulty\` | string | \`easy\`, \`medium\` or \`hard\` |
 | \`trajectory[]\` | list | the reference calls: \`call_id\`, \`tool\` (offered name), \`server\`, \`arguments\` (JSON text of an object), \`result\` (JSON text of the MCP CallToolResult as recorded), \`is_error\`, \`links[]\` (\`argument\` ← \`from_trajectory_step\`.\`output_path\`), \`recorded\` (\`sub_dag\`, \`step\` in the simulator cache) |
 | \`simulator.start_state\` | string | the simulator state an episode of this task starts in (after its servers' setup calls) |
-| \`provenance\` | object | \`run_id\`, \`servers\`, \`sub_dag\`, \`synthesizer\`, \`planner\` |
+| \`provenance\` | object | \`run_id\`, \`servers\`, \`cross_server\` (\`linked\`: a value passes from one server's output into another's call; \`unlinked\`: several servers, nothing passed; null: one server), \`sub_dag\`, \`synthesizer\`, \`planner\` |
 
 *JSON text* is a string holding JSON: values whose shape depends on the task or tool are stored so,
 as Toucan and xLAM do, so that every row of every server has one schema (\`json.loads\` gives the

@@ -26,9 +26,14 @@ export interface MethodFigures {
   callsHistogram: number[];
   meanAnswerFields: number;
   difficultyShares: { easy: number; medium: number; hard: number };
-  /** Tasks whose trajectory calls tools of two or more servers, and their share. */
+  /**
+   * Tasks that pass a value from one server's output into another server's call, and their share:
+   * what the method means by a cross-server task. Tasks that call two servers with nothing crossing
+   * between them are counted apart.
+   */
   crossServerTasks: number;
   crossServerShare: number;
+  crossServerUnlinked: number;
 }
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
@@ -38,7 +43,7 @@ export function methodFigures(prepared: readonly PreparedTask[]): MethodFigures 
   const share = (count: number) => (n === 0 ? 0 : round(count / n));
   const calls = prepared.map((p) => p.steps.length);
   const histogram = Array.from({ length: Math.max(0, ...calls) + 1 }, (_, k) => calls.filter((c) => c === k).length);
-  const crossServer = prepared.filter((p) => p.servers.length >= 2).length;
+  const crossServer = prepared.filter((p) => crossServerLink(p) === 'linked').length;
   return {
     tasks: n,
     train: prepared.filter((p) => p.split === 'train').length,
@@ -55,7 +60,18 @@ export function methodFigures(prepared: readonly PreparedTask[]): MethodFigures 
     },
     crossServerTasks: crossServer,
     crossServerShare: share(crossServer),
+    crossServerUnlinked: prepared.filter((p) => crossServerLink(p) === 'unlinked').length,
   };
+}
+
+/**
+ * For a task of several servers: `linked` when a step takes an argument from the output of a step
+ * on another server, else `unlinked`; null for a task of one server.
+ */
+export function crossServerLink(prepared: Pick<PreparedTask, 'servers' | 'steps'>): 'linked' | 'unlinked' | null {
+  if (prepared.servers.length < 2) return null;
+  const crosses = prepared.steps.some((step) => step.recorded.links.some((link) => prepared.steps[link.fromTrajectoryStep]?.tool.server !== step.tool.server));
+  return crosses ? 'linked' : 'unlinked';
 }
 
 /** The card's section: our figures beside the paper's, and the calls-per-task histogram. */
@@ -70,7 +86,11 @@ export function methodFiguresSection(figures: MethodFigures): string {
     ['mean calls per task', String(figures.meanCallsPerTask), P.meanCallsPerTask.toFixed(1)],
     ['mean answer fields per task', String(figures.meanAnswerFields), String(P.meanAnswerFields)],
     ['easy / medium / hard', `${pct(figures.difficultyShares.easy)} / ${pct(figures.difficultyShares.medium)} / ${pct(figures.difficultyShares.hard)}`, `? / ${pct(P.mediumShare)} / ?`],
-    ['tasks spanning several servers', `${figures.crossServerTasks} (${pct(figures.crossServerShare)})`, pct(P.crossServerShare)],
+    [
+      'cross-server tasks (a value passed between servers)',
+      `${figures.crossServerTasks} (${pct(figures.crossServerShare)})${figures.crossServerUnlinked > 0 ? `; ${figures.crossServerUnlinked} more call several servers with nothing passed` : ''}`,
+      pct(P.crossServerShare),
+    ],
   ];
   const histogram = figures.callsHistogram
     .map((count, calls) => ({ calls, count }))

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../domain.js';
 import type { PreparedTask } from './prepared-task.js';
+import { crossServerLink } from './method-figures.js';
 
 /**
  * A row of tasks.jsonl: the task itself, readable without the project, in one shape whatever the
@@ -40,6 +41,7 @@ export function tasksRow(prepared: PreparedTask, planner: string): JsonObject {
     provenance: {
       run_id: task.runId,
       servers: prepared.servers,
+      cross_server: crossServerLink(prepared),
       sub_dag: task.subDagIndex,
       synthesizer: task.synthesizer,
       planner,

@@ -55,26 +55,30 @@ describe('generateFleetDataset', () => {
     expect(integrity).toMatchObject({ holds: true, tasks: tasks.length });
     expect(tasks).toHaveLength(dataset.tasks);
 
-    // At least 30% of the tasks use tools of two or more servers.
-    const cross = tasks.filter((t) => t.provenance.servers.length >= 2);
-    expect(cross.length).toBe(dataset.crossServerTasks);
-    expect(cross.length / tasks.length).toBeGreaterThanOrEqual(0.3);
-
-    // In at least half of them a value crosses from one server's output into another's call, as recorded.
+    // At least 30% of the tasks use tools of two or more servers; those that pass a value from one
+    // server's output into another's call (as recorded) are the cross-server tasks, marked linked.
+    const several = tasks.filter((t) => t.provenance.servers.length >= 2);
+    expect(several.length / tasks.length).toBeGreaterThanOrEqual(0.3);
+    for (const task of tasks) expect(task.provenance.cross_server).toBe(task.provenance.servers.length < 2 ? null : expect.stringMatching(/^(un)?linked$/));
+    const linked = tasks.filter((t) => t.provenance.cross_server === 'linked');
+    expect(linked.length).toBe(dataset.crossServerTasks);
     const crossRunId = summary.crossServer[0]!.runId;
     const store = worker().store;
     const servers = new Map((await store.listTools(crossRunId)).map((t) => [t.name, t.server]));
     const calls = await store.listCalls(crossRunId);
     const callAt = (subDag: number, step: number) => calls.find((c) => c.subDagIndex === subDag && c.step === step)!;
-    const carrying = (await store.listTasks(crossRunId))
-      .filter((task) => cross.some((t) => t.id === task.id))
-      .filter((task) =>
-        task.trajectory.some((step) => {
-          const call = callAt(step.recorded.subDagIndex, step.recorded.step);
-          return call.links.some((link) => servers.get(callAt(step.recorded.subDagIndex, link.fromStep).tool) !== servers.get(call.tool));
-        }),
-      );
-    expect(carrying.length * 2).toBeGreaterThanOrEqual(cross.length);
+    const carrying = new Set(
+      (await store.listTasks(crossRunId))
+        .filter((task) =>
+          task.trajectory.some((step) => {
+            const call = callAt(step.recorded.subDagIndex, step.recorded.step);
+            return call.links.some((link) => servers.get(callAt(step.recorded.subDagIndex, link.fromStep).tool) !== servers.get(call.tool));
+          }),
+        )
+        .map((task) => task.id),
+    );
+    expect(several.filter((t) => carrying.has(t.id)).map((t) => t.id)).toEqual(linked.map((t) => t.id));
+    expect(linked.length * 2).toBeGreaterThanOrEqual(several.length);
 
     // Every reference trajectory, read from the files alone, replays to its label in the fleet's one simulator.
     expect(dataset.referenceReplay).toEqual({ tasks: dataset.tasks, passed: dataset.tasks });
@@ -109,7 +113,7 @@ describe('generateFleetDataset', () => {
     expect((JSON.parse(listed) as Row[]).map((w) => w.execution.workflowId).sort()).toEqual([...summary.servers.map((s) => s.runId), crossRunId].sort());
 
     console.log(
-      `fleet of ${FLEET.length}: ${dataset.tasks} tasks (${dataset.train} train / ${dataset.test} test), ${cross.length} cross-server (${carrying.length} carry a value across), ` +
+      `fleet of ${FLEET.length}: ${dataset.tasks} tasks (${dataset.train} train / ${dataset.test} test), ${several.length} call several servers (${linked.length} pass a value across), ` +
         `${dataset.tools} tools, ${dataset.meanCallsPerTask} calls per task`,
     );
   }, 900_000);

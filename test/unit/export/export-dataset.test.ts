@@ -109,7 +109,7 @@ describe('exportDataset', () => {
     const row = rows.find((r) => r.trajectory.length === 3)!;
     expect(row.tools).toHaveLength(9);
     expect(row.tools).toContainEqual({ name: 'open_nodes', server: 'memory', tool: 'open_nodes' });
-    expect(row.provenance).toEqual({ run_id: 'run-memory-7f3a', servers: ['memory'], sub_dag: 3, synthesizer: 'offline', planner: 'offline' });
+    expect(row.provenance).toEqual({ run_id: 'run-memory-7f3a', cross_server: null, servers: ['memory'], sub_dag: 3, synthesizer: 'offline', planner: 'offline' });
     expect(row.split).toBe('train');
     // No setup in this run: its episodes start in the simulator's initial state.
     expect(row.simulator).toEqual({ start_state: '' });

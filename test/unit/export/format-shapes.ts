@@ -239,8 +239,13 @@ const tasksRow = {
     provenance: {
       type: 'object',
       additionalProperties: false,
-      required: ['run_id', 'servers', 'sub_dag', 'synthesizer', 'planner'],
-      properties: { run_id: { type: 'string' }, servers: { type: 'array', minItems: 1, items: { type: 'string' } }, sub_dag: { type: 'integer' }, synthesizer: { type: 'string' }, planner: { type: 'string' } },
+      required: ['run_id', 'servers', 'cross_server', 'sub_dag', 'synthesizer', 'planner'],
+      properties: {
+        run_id: { type: 'string' },
+        servers: { type: 'array', minItems: 1, items: { type: 'string' } },
+        cross_server: { enum: ['linked', 'unlinked', null] },
+        sub_dag: { type: 'integer' }, synthesizer: { type: 'string' }, planner: { type: 'string' },
+      },
     },
     simulator: { type: 'object', additionalProperties: false, required: ['start_state'], properties: { start_state: { type: 'string' } } },
   },
