@@ -126,10 +126,16 @@ function baseForm(word: string): string {
 
 /** `entities [{"name": "Ada"}], names [the name of the first entity returned in step 1]` */
 function renderArguments(step: TrajectoryStep): string {
-  const linked = new Map(step.links.map((l) => [l.argument, describeOutputPath(l.outputPath, l.fromTrajectoryStep)]));
+  const linked = new Map(step.links.map((l) => [l.argument, reference(describeOutputPath(l.outputPath, l.fromTrajectoryStep))]));
   return Object.entries(step.arguments)
     .map(([key, value]) => `${words(key)} ${render(value, key, linked)}`)
     .join(', ');
+}
+
+/** "the name of the first entity returned in step 1" → "the first entity's name from step 1": how a person points at a value. */
+function reference(description: string): string {
+  const match = /^the (.+?) of the ((?:(?! of the ).)+) returned in step (\d+)$/.exec(description);
+  return match ? `the ${match[2]}'s ${match[1]} from step ${match[3]}` : description.replace(/ returned in step (\d+)$/, ' from step $1');
 }
 
 function render(value: JsonValue, path: string, linked: Map<string, string>): string {

@@ -117,7 +117,7 @@ describe('instruction', () => {
     ], byName(memoryTools));
     expect(body.split('\n').slice(1)).toEqual([
       '1. Search for nodes with query "Babbage".',
-      '2. Open specific nodes with names [[the name of the first entity returned in step 1], "London"].',
+      "2. Open specific nodes with names [[the first entity's name from step 1], \"London\"].",
       '3. Read the entire knowledge graph.',
     ]);
     expect(body.split('\n')[0]).toMatch(/memory/);

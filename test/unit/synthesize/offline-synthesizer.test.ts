@@ -172,7 +172,7 @@ describe('OfflineSynthesizer', () => {
             expect(value).toBeDefined();
             // The recorded chain holds inside the trajectory: the argument is the source's output there.
             expect(valuesAt(outputValue(task.trajectory[link.fromTrajectoryStep]!.result), link.outputPath)[0]?.value).toEqual(value);
-            expect(lineOf(task, i)).toMatch(new RegExp(`\\[the [a-z ]+ returned in step ${link.fromTrajectoryStep + 1}\\]`));
+            expect(lineOf(task, i)).toMatch(new RegExp(`\\[the [a-z' ]+ from step ${link.fromTrajectoryStep + 1}\\]`));
             expect(lineOf(task, i)).not.toContain(JSON.stringify(value));
           }
         });
@@ -218,10 +218,10 @@ describe('OfflineSynthesizer', () => {
       '1. Register a new user request with original request "Migrate the user database to PostgreSQL 16", ' +
         'tasks [{"title": "Back up the database", "description": "Take a full snapshot before the migration"}].',
     );
-    expect(lineOf(done!, 1)).toBe('2. Get next task with request id [the request id returned in step 1].');
+    expect(lineOf(done!, 1)).toBe('2. Get next task with request id [the request id from step 1].');
     expect(lineOf(done!, 2)).toBe(
-      '3. Mark a given task as done with request id [the request id returned in step 1], ' +
-        'task id [the id of the task returned in step 2], completed details "Done and verified on staging".',
+      '3. Mark a given task as done with request id [the request id from step 1], ' +
+        'task id [the task\'s id from step 2], completed details "Done and verified on staging".',
     );
     expect(done!.trajectory[2]!.links).toEqual([
       { argument: 'requestId', fromTrajectoryStep: 0, outputPath: 'requestId' },
