@@ -45,27 +45,37 @@ function listed(items: string[]): string {
 }
 
 /**
- * The closing request: the values to report, grouped by what holds them ("the id and title of
- * the task returned in step 2"). The answer's field names are in its schema, beside the instruction.
+ * The closing request: the values to report, grouped by what holds them ("the task's id and title
+ * from step 2"). The answer's field names are in its schema, beside the instruction.
  */
 export function answerRequest(fields: AnswerField[]): string {
-  const groups = new Map<string, string[]>();
+  const groups = new Map<string, { owner?: string; step?: string; leaves: string[] }>();
   for (const { description } of fields) {
-    const [leaf, owner] = splitDescription(description);
-    groups.set(owner, [...(groups.get(owner) ?? []), leaf]);
+    const { leaf, owner, step } = partsOf(description);
+    const key = step === undefined ? description : `${owner ?? leaf}\0${step}`;
+    const group = groups.get(key) ?? groups.set(key, { ...(owner ? { owner } : {}), ...(step ? { step } : {}), leaves: [] }).get(key)!;
+    group.leaves.push(leaf);
   }
-  // "the id and title of the task": the article once per group.
-  const asked = [...groups].map(([owner, leaves]) => {
-    const named = listed(leaves.map((leaf, i) => (i === 0 ? leaf : leaf.replace(/^the /, ''))));
-    return owner === '' ? named : `${named} ${owner}`;
-  });
-  return `Then report ${listed(asked)}.`;
+  return `Then report ${listed([...groups.values()].map(({ owner, step, leaves }) => pointer(listed(leaves), owner, step)))}.`;
 }
 
-/** "the entity type of the first entity returned in step 2" → ["the entity type", "of the first entity returned in step 2"]. */
-function splitDescription(description: string): [string, string] {
-  const match = /^(the .+?) ((?:of|in) the .+ returned in step \d+)$/.exec(description);
-  return match ? [match[1]!, match[2]!] : [description, ''];
+/** How a person points at a value: "the name of the first entity returned in step 1" → "the first entity's name from step 1". */
+function reference(description: string): string {
+  const { leaf, owner, step } = partsOf(description);
+  return pointer(leaf, owner, step);
+}
+
+function pointer(leaf: string, owner: string | undefined, step: string | undefined): string {
+  if (step === undefined) return leaf;
+  return `the ${owner ? `${owner}'s ` : ''}${leaf} from step ${step}`;
+}
+
+/** "the name of the first entity returned in step 1" → leaf "name", owner "first entity", step "1"; a description of another shape is its own leaf. */
+function partsOf(description: string): { leaf: string; owner?: string; step?: string } {
+  const owned = /^the (.+?) of the ((?:(?! of the ).)+) returned in step (\d+)$/.exec(description);
+  if (owned) return { leaf: owned[1]!, owner: owned[2]!, step: owned[3]! };
+  const plain = /^the (.+) returned in step (\d+)$/.exec(description);
+  return plain ? { leaf: plain[1]!, step: plain[2]! } : { leaf: description };
 }
 
 /** "The entity type is {entityType} and the name is {name}." */
@@ -130,12 +140,6 @@ function renderArguments(step: TrajectoryStep): string {
   return Object.entries(step.arguments)
     .map(([key, value]) => `${words(key)} ${render(value, key, linked)}`)
     .join(', ');
-}
-
-/** "the name of the first entity returned in step 1" → "the first entity's name from step 1": how a person points at a value. */
-function reference(description: string): string {
-  const match = /^the (.+?) of the ((?:(?! of the ).)+) returned in step (\d+)$/.exec(description);
-  return match ? `the ${match[2]}'s ${match[1]} from step ${match[3]}` : description.replace(/ returned in step (\d+)$/, ' from step $1');
 }
 
 function render(value: JsonValue, path: string, linked: Map<string, string>): string {

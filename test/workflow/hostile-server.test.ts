@@ -161,7 +161,7 @@ describe('a hostile server', () => {
     for (const { g, task } of weather) {
       expect(g.source.path).toBe('text#number[0]');
       expect(typeof g.value).toBe('number');
-      expect(task.instruction).toContain('the number in the text returned in step');
+      expect(task.instruction).toContain('the number in the text from step');
     }
   });
 

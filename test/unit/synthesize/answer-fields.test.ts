@@ -157,7 +157,7 @@ describe('instruction', () => {
       { field: 'name2', value: 'London', path: 'entities[1].name', trajectoryStep: 0, description: 'the name of the second entity returned in step 1' },
     ];
     expect(answerRequest(fields)).toBe(
-      'Then report the name and entity type of the first entity returned in step 1 and the name of the second entity returned in step 1.',
+"Then report the first entity's name and entity type from step 1 and the second entity's name from step 1.",
     );
     expect(answerTemplate(fields)).toBe('The name is {name}, the entity type is {entityType} and the name is {name2}.');
     expect(answerTemplate(fields.slice(0, 1))).toBe('The name is {name}.');

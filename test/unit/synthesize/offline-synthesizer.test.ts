@@ -122,9 +122,11 @@ describe('OfflineSynthesizer', () => {
           expect(property?.type).toBe(typeof g.value === 'number' ? 'number' : 'string');
           expect(task.answerTemplate).toContain(`{${g.field}}`);
           // The schema names the field; the instruction asks for what it describes.
-          const [, leaf, owner] = /^the (.+?)(?: ((?:of|in) the .+))?$/.exec(property!.description)!;
+          // "the name of the first entity returned in step 1" is asked for as "the first entity's name … from step 1".
+          const [, leaf, owner, step] = /^the (.+?)(?: of the ((?:(?! of the ).)+))? returned in step (\d+)$/.exec(property!.description) ?? [];
+          expect(leaf, property!.description).toBeDefined();
           expect(task.instruction).toContain(leaf);
-          if (owner) expect(task.instruction).toContain(owner);
+          expect(task.instruction).toContain(owner ? `the ${owner}'s ` : `from step ${step}`);
         }
       }
     });
