@@ -18,7 +18,7 @@ const MAX_ANSWER_SETS = 2;
 /**
  * The deterministic, template-driven synthesizer: one candidate task per successful call of an
  * episode (the answer observed in that call's output, the calls that led to it as the reference
- * trajectory). Its instructions are stiff — numbered steps phrased from the tools' descriptions —
+ * trajectory). Its instructions are plain — numbered steps, each a short verb clause from the tool —
  * but their answers are observed values, and every task says `synthesizer: offline`.
  */
 export class OfflineSynthesizer implements Synthesizer {
