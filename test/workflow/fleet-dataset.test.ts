@@ -59,7 +59,7 @@ describe('generateFleetDataset', () => {
     // server's output into another's call (as recorded) are the cross-server tasks, marked linked.
     const several = tasks.filter((t) => t.provenance.servers.length >= 2);
     expect(several.length / tasks.length).toBeGreaterThanOrEqual(0.3);
-    for (const task of tasks) expect(task.provenance.cross_server).toBe(task.provenance.servers.length < 2 ? null : expect.stringMatching(/^(un)?linked$/));
+    for (const task of tasks) expect(task.provenance.cross_server).toEqual(task.provenance.servers.length < 2 ? null : expect.stringMatching(/^(un)?linked$/));
     const linked = tasks.filter((t) => t.provenance.cross_server === 'linked');
     expect(linked.length).toBe(dataset.crossServerTasks);
     const crossRunId = summary.crossServer[0]!.runId;
