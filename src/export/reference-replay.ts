@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GroundTruthField, JsonObject, JsonPrimitive, Task, TrajectoryStep } from '../domain.js';
+import type { GroundTruthField, JsonObject, JsonPrimitive, JsonValue, Task, TrajectoryStep } from '../domain.js';
+import { fromAgentPaths } from '../explore/sandbox-paths.js';
 import { reward } from '../replay/reward.js';
 import { readSimulatorCache } from '../simulator/cache-file.js';
 import { Simulator } from '../simulator/simulator.js';
@@ -49,8 +50,9 @@ interface TasksRow {
 function taskOf(row: TasksRow, recorded: ReadonlyMap<string, string>): Pick<Task, 'groundTruth' | 'trajectory'> {
   const trajectory: TrajectoryStep[] = row.trajectory.map((step, i) => ({
     tool: recorded.get(step.tool) ?? step.tool,
-    arguments: JSON.parse(step.arguments) as JsonObject,
-    result: JSON.parse(step.result),
+    // Rows write the sandbox as the agent does (/workspace); the simulator's recordings as `${sandbox}`.
+    arguments: fromAgentPaths(JSON.parse(step.arguments) as JsonObject),
+    result: fromAgentPaths(JSON.parse(step.result) as JsonValue),
     isError: step.is_error,
     links: step.links.map((l) => ({ argument: l.argument, fromTrajectoryStep: l.from_trajectory_step, outputPath: l.output_path })),
     recorded: { subDagIndex: -1, step: i },
