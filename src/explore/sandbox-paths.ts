@@ -14,7 +14,7 @@ export function withPlaceholder<T extends JsonValue>(value: T, sandboxDir: strin
   return JSON.parse(text) as T;
 }
 
-export function withSandbox<T extends JsonValue>(value: T, sandboxDir: string): T {
+export function withSandbox<T>(value: T, sandboxDir: string): T {
   return JSON.parse(JSON.stringify(value).split(SANDBOX_PLACEHOLDER).join(jsonInner(sandboxDir))) as T;
 }
 
@@ -43,9 +43,7 @@ export const AGENT_WORKSPACE = '/workspace';
 
 /** Any JSON-shaped value (a result, a tool definition, a text) with `${sandbox}` written as the stable root. */
 export function toAgentPaths<T>(value: T): T {
-  const text = JSON.stringify(value);
-  if (!text.includes(SANDBOX_PLACEHOLDER)) return value;
-  return JSON.parse(text.split(SANDBOX_PLACEHOLDER).join(AGENT_WORKSPACE)) as T;
+  return withSandbox(value, AGENT_WORKSPACE);
 }
 
 /** A simulator's answer as the agent reads it. */
@@ -65,4 +63,4 @@ export function fromAgentPaths<T extends JsonValue>(value: T): T {
   return JSON.parse(text.replace(AGENT_ROOT_IN_JSON, `$1${SANDBOX_PLACEHOLDER}`)) as T;
 }
 
-const AGENT_ROOT_IN_JSON = /(^|["\s=:'(])\/workspace(?=\/|["\s'),;:]|\.["\s]|\\[nt"])/g;
+const AGENT_ROOT_IN_JSON = new RegExp(`(^|["\\s=:'(])${AGENT_WORKSPACE.replace(/[/.]/g, '\\$&')}(?=/|["\\s'),;:]|\\.["\\s]|\\\\[nt"])`, 'g');

@@ -40,6 +40,23 @@ describe('a hostile server', () => {
     calls = await store.listCalls(summary.runId);
   });
 
+  /** Every task the offline synthesizer writes from the run's episodes, before any check: what the traps would let through. */
+  async function synthesizedUnguarded() {
+    const store = worker().store;
+    const deps = offlineActivityDeps(config, store);
+    const run = (await store.getRun(summary.runId))!;
+    const tools = new Map((await store.listTools(summary.runId)).map((t) => [t.name, t]));
+    const episodes = [...new Set(calls.filter((c) => c.subDagIndex >= 0).map((c) => c.subDagIndex))];
+    const synthesized = (
+      await Promise.all(
+        episodes.map((index) =>
+          new OfflineSynthesizer().synthesize({ runId: run.runId, server: run.serverName, subDagIndex: index, calls: calls.filter((c) => c.subDagIndex === index), tools }),
+        ),
+      )
+    ).flat();
+    return { deps, run, tools, synthesized };
+  }
+
   const answersOf = (tasks: Task[]) => tasks.flatMap((t) => t.groundTruth.map((g) => ({ task: t, g, tool: t.trajectory[g.source.trajectoryStep]!.tool })));
 
   it('exports tasks, none of them answered from a volatile value', () => {
@@ -61,18 +78,7 @@ describe('a hostile server', () => {
   });
 
   it('with volatile detection off, the live stable check rejects what it would have let through', async () => {
-    const store = worker().store;
-    const deps = offlineActivityDeps(config, store);
-    const run = (await store.getRun(summary.runId))!;
-    const tools = new Map((await store.listTools(summary.runId)).map((t) => [t.name, t]));
-    const episodes = [...new Set(calls.filter((c) => c.subDagIndex >= 0).map((c) => c.subDagIndex))];
-    const unguarded = (
-      await Promise.all(
-        episodes.map((index) =>
-          new OfflineSynthesizer().synthesize({ runId: run.runId, server: run.serverName, subDagIndex: index, calls: calls.filter((c) => c.subDagIndex === index), tools }),
-        ),
-      )
-    ).flat();
+    const { deps, run, tools, synthesized: unguarded } = await synthesizedUnguarded();
     const volatileTasks = unguarded.filter((t) =>
       t.groundTruth.some((g) => isVolatile(g.source.path, profiles.get(t.trajectory[g.source.trajectoryStep]!.tool)?.volatile)),
     );
@@ -99,18 +105,7 @@ describe('a hostile server', () => {
     const calendar: string[] = [T.timeSince, T.daysLeftInMonth];
     expect(answersOf(exported).map(({ tool }) => tool)).not.toContain(T.timeSince);
     expect(answersOf(exported).map(({ tool }) => tool)).not.toContain(T.daysLeftInMonth);
-    const store = worker().store;
-    const deps = offlineActivityDeps(config, store);
-    const run = (await store.getRun(summary.runId))!;
-    const tools = new Map((await store.listTools(summary.runId)).map((t) => [t.name, t]));
-    const episodes = [...new Set(calls.filter((c) => c.subDagIndex >= 0).map((c) => c.subDagIndex))];
-    const synthesized = (
-      await Promise.all(
-        episodes.map((index) =>
-          new OfflineSynthesizer().synthesize({ runId: run.runId, server: run.serverName, subDagIndex: index, calls: calls.filter((c) => c.subDagIndex === index), tools }),
-        ),
-      )
-    ).flat();
+    const { deps, run, synthesized } = await synthesizedUnguarded();
     // Tasks whose every answer is read from a calendar tool: nothing else in them can move.
     const bound = synthesized.filter((t) => t.groundTruth.every((g) => calendar.includes(t.trajectory[g.source.trajectoryStep]!.tool))).slice(0, 3);
     expect(bound.length).toBeGreaterThan(0);
